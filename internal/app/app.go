@@ -1,0 +1,285 @@
+// Package app wires Krowoc together: configuration, logging, Pocketbase,
+// the domain store and the HTTP layer, behind the krowoc commands.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"os/signal"
+	"runtime"
+	"syscall"
+	"text/tabwriter"
+	"time"
+
+	"github.com/pocketbase/pocketbase"
+	"github.com/pocketbase/pocketbase/apis"
+	pbcmd "github.com/pocketbase/pocketbase/cmd"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/spf13/cobra"
+
+	"github.com/krowoc/krowoc/internal/api"
+	"github.com/krowoc/krowoc/internal/config"
+	"github.com/krowoc/krowoc/internal/logging"
+	"github.com/krowoc/krowoc/internal/store"
+	"github.com/krowoc/krowoc/internal/webui"
+)
+
+// PocketbaseVersion is the Pocketbase release embedded in the binary.
+const PocketbaseVersion = "v0.39.11"
+
+// program is one run of the krowoc command.
+type program struct {
+	version string
+	cfg     config.Config
+	log     *slog.Logger
+	pb      *pocketbase.PocketBase
+	stdout  io.Writer
+}
+
+// Main runs the krowoc command line with args (without the program name) and
+// returns the process exit code. Errors are printed as one line on stderr.
+func Main(version string, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && (args[0] == "version" || args[0] == "--version" || args[0] == "-v") {
+		fmt.Fprintln(stdout, versionLine(version))
+		return 0
+	}
+	cfg, err := config.Load(getenv)
+	if err != nil {
+		fmt.Fprintln(stderr, "krowoc: "+err.Error())
+		return 1
+	}
+	p := &program{
+		version: version,
+		cfg:     cfg,
+		log:     logging.New(stderr, cfg.JSONLogs(), cfg.LogLevel),
+		stdout:  stdout,
+	}
+	if err := p.run(args); err != nil {
+		fmt.Fprintln(stderr, "krowoc: "+oneLine(err.Error()))
+		return 1
+	}
+	return 0
+}
+
+func versionLine(version string) string {
+	return fmt.Sprintf("krowoc %s (pocketbase %s, %s)", version, PocketbaseVersion, runtime.Version())
+}
+
+func (p *program) run(args []string) error {
+	// Pocketbase parses --dir eagerly from os.Args; give it ours.
+	os.Args = append([]string{"krowoc"}, args...)
+	p.pb = pocketbase.NewWithConfig(pocketbase.Config{DefaultDataDir: p.cfg.DataDir})
+	bindUserHooks(p.pb)
+
+	root := p.pb.RootCmd
+	root.Use = "krowoc"
+	root.Short = "Krowoc: create, version and run LLM prompts with your own keys"
+	root.Version = p.version
+	root.SilenceErrors = true
+	root.SilenceUsage = true
+	root.FParseErrWhitelist = cobra.FParseErrWhitelist{}
+	root.SetArgs(args)
+	root.SetOut(p.stdout)
+	root.AddCommand(p.serveCommand(), p.migrateCommand(), p.versionCommand(), pbcmd.NewSuperuserCommand(p.pb))
+	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
+		if err := p.pb.Bootstrap(); err != nil {
+			return fmt.Errorf("open the data folder %s: %w", p.pb.DataDir(), err)
+		}
+		return nil
+	}
+
+	done := make(chan error, 1)
+	go func() { done <- root.Execute() }()
+
+	signals := make(chan os.Signal, 1)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(signals)
+
+	var err error
+	select {
+	case err = <-done:
+	case sig := <-signals:
+		p.log.Info("shutting down", "signal", sig.String())
+		// Pocketbase's terminate hooks stop the HTTP server gracefully.
+		go func() { _ = p.terminate() }()
+		select {
+		case err = <-done:
+		case <-time.After(10 * time.Second):
+			err = errors.New("shutdown timed out after 10s")
+		}
+	}
+	if p.pb.IsBootstrapped() {
+		err = errors.Join(err, p.terminate())
+	}
+	return err
+}
+
+func (p *program) terminate() error {
+	event := new(core.TerminateEvent)
+	event.App = p.pb
+	return p.pb.OnTerminate().Trigger(event, func(e *core.TerminateEvent) error {
+		return e.App.ResetBootstrapState()
+	})
+}
+
+func (p *program) openStore(ctx context.Context) (*store.DB, error) {
+	db, err := store.Open(ctx, store.Options{DataDir: p.pb.DataDir(), URL: p.cfg.DatabaseURL})
+	if err != nil {
+		if p.cfg.DatabaseURL != "" {
+			return nil, fmt.Errorf("KROWOC_DATABASE_URL: %w", err)
+		}
+		return nil, err
+	}
+	return db, nil
+}
+
+func (p *program) serveCommand() *cobra.Command {
+	var httpAddr string
+	var origins []string
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Serve the API, the web app and the admin UI",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if cmd.Flags().Changed("http") {
+				if err := config.ValidateHTTPAddr("--http", httpAddr); err != nil {
+					return err
+				}
+			} else {
+				httpAddr = p.cfg.HTTPAddr
+			}
+			return p.serve(cmd.Context(), httpAddr, origins)
+		},
+	}
+	cmd.Flags().StringVar(&httpAddr, "http", config.DefaultHTTPAddr, "TCP address to listen on (env KROWOC_HTTP)")
+	cmd.Flags().StringSliceVar(&origins, "origins", []string{"*"}, "CORS allowed origins")
+	return cmd
+}
+
+func (p *program) serve(ctx context.Context, httpAddr string, origins []string) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	start := time.Now()
+	db, err := p.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	applied, err := db.Migrate(ctx)
+	if err != nil {
+		return fmt.Errorf("migrate the domain database: %w", err)
+	}
+	for _, m := range applied {
+		p.log.Info("applied migration", "version", m.Version, "name", m.Name)
+	}
+
+	srv := api.New(p.pb, db, p.log, api.Options{
+		MaxBodyBytes: p.cfg.MaxBodyBytes,
+		MetricsToken: p.cfg.MetricsToken,
+		Web:          webui.FS(),
+		Version:      p.version,
+	})
+	p.pb.OnServe().BindFunc(func(se *core.ServeEvent) error {
+		srv.Bind(se.Router)
+		if err := se.Next(); err != nil {
+			return err
+		}
+		p.log.Info("krowoc is ready",
+			"url", "http://"+httpAddr, "database", string(db.Dialect()),
+			"data_dir", p.pb.DataDir(), "startup_ms", time.Since(start).Milliseconds())
+		return nil
+	})
+	err = apis.Serve(p.pb, apis.ServeConfig{
+		HttpAddr:        httpAddr,
+		ShowStartBanner: !p.cfg.JSONLogs(),
+		AllowedOrigins:  origins,
+	})
+	if errors.Is(err, http.ErrServerClosed) {
+		return nil
+	}
+	return err
+}
+
+func (p *program) migrateCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "migrate",
+		Short: "Apply pending migrations and show their status",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := context.Background()
+			if err := p.pb.RunAllMigrations(); err != nil {
+				return fmt.Errorf("migrate the auth database: %w", err)
+			}
+			db, err := p.openStore(ctx)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			applied, err := db.Migrate(ctx)
+			if err != nil {
+				return fmt.Errorf("migrate the domain database: %w", err)
+			}
+			fmt.Fprintf(p.stdout, "applied %d migration(s) to the %s domain database\n", len(applied), db.Dialect())
+			return p.printMigrations(ctx, db)
+		},
+	}
+	cmd.AddCommand(&cobra.Command{
+		Use:   "status",
+		Short: "Show which domain migrations are applied, without applying any",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := context.Background()
+			db, err := p.openStore(ctx)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			return p.printMigrations(ctx, db)
+		},
+	})
+	return cmd
+}
+
+func (p *program) printMigrations(ctx context.Context, db *store.DB) error {
+	list, err := db.MigrationStatus(ctx)
+	if err != nil {
+		return err
+	}
+	w := tabwriter.NewWriter(p.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(w, "VERSION\tNAME\tAPPLIED")
+	for _, m := range list {
+		applied := "pending"
+		if m.AppliedAt != nil {
+			applied = m.AppliedAt.Format(time.RFC3339)
+		}
+		fmt.Fprintf(w, "%04d\t%s\t%s\n", m.Version, m.Name, applied)
+	}
+	return w.Flush()
+}
+
+func (p *program) versionCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print the version",
+		Args:  cobra.NoArgs,
+		Run: func(cmd *cobra.Command, _ []string) {
+			fmt.Fprintln(p.stdout, versionLine(p.version))
+		},
+	}
+}
+
+// oneLine keeps an error message on one line.
+func oneLine(s string) string {
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\n' {
+			return s[:i]
+		}
+	}
+	return s
+}

@@ -1,0 +1,120 @@
+// Package config reads and validates Krowoc's settings from KROWOC_*
+// environment variables. Flags override some of them in cmd/krowoc.
+package config
+
+import (
+	"fmt"
+	"log/slog"
+	"net"
+	"strconv"
+	"strings"
+
+	"github.com/krowoc/krowoc/internal/store"
+)
+
+// Environments Krowoc runs in.
+const (
+	EnvDevelopment = "development"
+	EnvProduction  = "production"
+)
+
+// Config is every setting Krowoc reads at start.
+type Config struct {
+	// Env is development or production (KROWOC_ENV); production logs JSON.
+	Env string
+	// LogLevel is the least level logged (KROWOC_LOG_LEVEL).
+	LogLevel slog.Level
+	// DataDir is the data folder (KROWOC_DATA_DIR, flag --dir).
+	DataDir string
+	// HTTPAddr is the listen address of serve (KROWOC_HTTP, flag --http).
+	HTTPAddr string
+	// DatabaseURL selects Postgres for the domain store (KROWOC_DATABASE_URL).
+	DatabaseURL string
+	// MetricsToken, when set, is required as a bearer token on /metrics
+	// (KROWOC_METRICS_TOKEN).
+	MetricsToken string
+	// MaxBodyBytes limits JSON request bodies of /api/v1 (KROWOC_MAX_BODY_BYTES).
+	MaxBodyBytes int64
+}
+
+// Defaults used when a setting is not given.
+const (
+	DefaultDataDir      = "krowoc_data"
+	DefaultHTTPAddr     = "127.0.0.1:8090"
+	DefaultMaxBodyBytes = 1 << 20
+)
+
+// SettingError says which setting is wrong and why, in one line.
+type SettingError struct {
+	Setting string
+	Problem string
+}
+
+func (e *SettingError) Error() string { return e.Setting + ": " + e.Problem }
+
+// Load reads the settings through getenv and validates them. It returns a
+// *SettingError naming the first bad setting.
+func Load(getenv func(string) string) (Config, error) {
+	c := Config{
+		Env:          EnvDevelopment,
+		LogLevel:     slog.LevelInfo,
+		DataDir:      DefaultDataDir,
+		HTTPAddr:     DefaultHTTPAddr,
+		MaxBodyBytes: DefaultMaxBodyBytes,
+	}
+	if v := getenv("KROWOC_ENV"); v != "" {
+		if v != EnvDevelopment && v != EnvProduction {
+			return c, &SettingError{"KROWOC_ENV", fmt.Sprintf("must be development or production, got %q", v)}
+		}
+		c.Env = v
+	}
+	if v := getenv("KROWOC_LOG_LEVEL"); v != "" {
+		if err := c.LogLevel.UnmarshalText([]byte(v)); err != nil {
+			return c, &SettingError{"KROWOC_LOG_LEVEL", fmt.Sprintf("must be debug, info, warn or error, got %q", v)}
+		}
+	}
+	if v := getenv("KROWOC_DATA_DIR"); v != "" {
+		c.DataDir = v
+	}
+	if v := getenv("KROWOC_HTTP"); v != "" {
+		c.HTTPAddr = v
+	}
+	if err := ValidateHTTPAddr("KROWOC_HTTP", c.HTTPAddr); err != nil {
+		return c, err
+	}
+	if v := getenv("KROWOC_DATABASE_URL"); v != "" {
+		if _, err := store.ParsePostgresURL(v); err != nil {
+			return c, &SettingError{"KROWOC_DATABASE_URL", err.Error()}
+		}
+		c.DatabaseURL = v
+	}
+	c.MetricsToken = getenv("KROWOC_METRICS_TOKEN")
+	if v := getenv("KROWOC_MAX_BODY_BYTES"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 1024 || n > 64<<20 {
+			return c, &SettingError{"KROWOC_MAX_BODY_BYTES", fmt.Sprintf("must be a whole number of bytes from 1024 to 67108864, got %q", v)}
+		}
+		c.MaxBodyBytes = n
+	}
+	return c, nil
+}
+
+// ValidateHTTPAddr checks that addr is a host:port listen address; setting
+// names the flag or variable it came from.
+func ValidateHTTPAddr(setting, addr string) error {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return &SettingError{setting, fmt.Sprintf("must be host:port, such as 127.0.0.1:8090, got %q", addr)}
+	}
+	n, err := strconv.Atoi(port)
+	if err != nil || n < 0 || n > 65535 {
+		return &SettingError{setting, fmt.Sprintf("port must be a number from 0 to 65535, got %q", port)}
+	}
+	if strings.ContainsAny(host, " /") {
+		return &SettingError{setting, fmt.Sprintf("host %q is not a host name or IP address", host)}
+	}
+	return nil
+}
+
+// JSONLogs reports whether logs are written as JSON.
+func (c Config) JSONLogs() bool { return c.Env == EnvProduction }
