@@ -77,12 +77,13 @@ func (s *Server) Routes() []Route { return s.routes }
 // group wraps a Pocketbase router group so every route it registers is
 // recorded for the OpenAPI completeness check.
 type group struct {
-	s  *Server
-	rg *router.RouterGroup[*core.RequestEvent]
+	s      *Server
+	prefix string
+	rg     *router.RouterGroup[*core.RequestEvent]
 }
 
 func (g group) handle(method, path string, h func(*core.RequestEvent) error) {
-	g.s.routes = append(g.s.routes, Route{Method: method, Path: g.rg.Prefix + path})
+	g.s.routes = append(g.s.routes, Route{Method: method, Path: g.prefix + path})
 	g.rg.Route(method, path, h)
 }
 
@@ -98,10 +99,10 @@ func (s *Server) Bind(r *router.Router[*core.RequestEvent]) {
 	r.GET("/metrics", s.handleMetrics)
 
 	v1 := r.Group("/api/v1")
-	public := group{s, v1}
+	public := group{s, "/api/v1", v1}
 	public.handle(http.MethodGet, "/openapi.json", s.handleOpenAPI)
 
-	authed := group{s, v1.Group("")}
+	authed := group{s, "/api/v1", v1.Group("")}
 	authed.rg.BindFunc(s.authMiddleware)
 	bindMeAPI(s, authed)
 	bindTokenAPI(s, authed)

@@ -22,6 +22,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/spf13/cobra"
 
+	"github.com/krowoc/krowoc/internal/accounts"
 	"github.com/krowoc/krowoc/internal/api"
 	"github.com/krowoc/krowoc/internal/config"
 	"github.com/krowoc/krowoc/internal/logging"
@@ -74,7 +75,7 @@ func (p *program) run(args []string) error {
 	// Pocketbase parses --dir eagerly from os.Args; give it ours.
 	os.Args = append([]string{"krowoc"}, args...)
 	p.pb = pocketbase.NewWithConfig(pocketbase.Config{DefaultDataDir: p.cfg.DataDir})
-	bindUserHooks(p.pb)
+	accounts.BindHooks(p.pb)
 
 	root := p.pb.RootCmd
 	root.Use = "krowoc"
@@ -187,6 +188,14 @@ func (p *program) serve(ctx context.Context, httpAddr string, origins []string) 
 	})
 	p.pb.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		srv.Bind(se.Router)
+		if p.cfg.JSONLogs() {
+			// The default installer prints a superuser sign-in link; production
+			// logs must not carry credentials.
+			se.InstallerFunc = func(core.App, *core.Record, string) error {
+				p.log.Warn("there is no superuser yet; create one with: krowoc superuser upsert EMAIL PASSWORD")
+				return nil
+			}
+		}
 		if err := se.Next(); err != nil {
 			return err
 		}

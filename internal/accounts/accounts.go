@@ -1,7 +1,10 @@
-package app
+// Package accounts shapes Pocketbase's users collection for Krowoc: the
+// tier field, the rules that keep it in superusers' hands, and the hooks.
+package accounts
 
 import (
 	"github.com/pocketbase/pocketbase/core"
+	_ "github.com/pocketbase/pocketbase/migrations" // the system migrations that create users
 	"github.com/pocketbase/pocketbase/tools/types"
 
 	"github.com/krowoc/krowoc/internal/krowoc"
@@ -13,6 +16,9 @@ const (
 	usersCreateRule = `@request.body.tier:isset = false`
 	usersUpdateRule = `id = @request.auth.id && @request.body.tier:isset = false`
 )
+
+// Collection is the Pocketbase collection of Krowoc users.
+const Collection = "users"
 
 // Pocketbase keeps its migration list in a package variable, so the users
 // migration registers itself when the package loads.
@@ -55,9 +61,9 @@ func migrateUsers(txApp core.App) error {
 	return nil
 }
 
-// bindUserHooks gives new users the free tier when none was set (sign-up
+// BindHooks gives new users the free tier when none was set (sign-up
 // cannot set one; superusers creating users in the admin UI may).
-func bindUserHooks(app core.App) {
+func BindHooks(app core.App) {
 	app.OnRecordCreate("users").BindFunc(func(e *core.RecordEvent) error {
 		if e.Record.GetString("tier") == "" {
 			e.Record.Set("tier", string(krowoc.TierFree))
