@@ -69,6 +69,8 @@ func newEnv(t *testing.T, d store.Dialect) *env {
 	web := fstest.MapFS{
 		"index.html":               {Data: []byte("<!doctype html><title>app shell</title>")},
 		"settings/tokens.html":     {Data: []byte("<!doctype html><title>tokens page</title>")},
+		"sign-in/index.html":       {Data: []byte("<!doctype html><title>sign-in page</title>")},
+		"404.html":                 {Data: []byte("<!doctype html><title>page not found</title>")},
 		"_next/static/chunks/a.js": {Data: []byte("console.log(1)")},
 	}
 	srv := api.New(app, db, log, api.Options{MaxBodyBytes: 4096, Web: web, Version: "test"})
@@ -415,7 +417,9 @@ func TestRoutingAndWeb(t *testing.T) {
 	}{
 		{"/", "app shell", 200},
 		{"/settings/tokens", "tokens page", 200},
-		{"/prompts/view", "app shell", 200}, // single-page fallback
+		{"/sign-in/", "sign-in page", 200},
+		{"/sign-in", "sign-in page", 200},
+		{"/no/such/page", "page not found", 404},
 		{"/_next/static/chunks/a.js", "console.log", 200},
 		{"/_next/static/chunks/missing.js", "", 404},
 		{"/api/unknown", "", 404},

@@ -18,9 +18,9 @@ const notBuiltPage = `<!doctype html><html lang="en"><head><meta charset="utf-8"
 (or <code>make run</code>) to embed it. The API is at <a href="/api/v1/openapi.json">/api/v1/openapi.json</a>
 and the admin UI at <a href="/_/">/_/</a>.</p></body></html>`
 
-// handleWeb serves the embedded static export of the web app. Paths that
-// are not files fall back to index.html, except under /api/ and /_/, which
-// are never shadowed.
+// handleWeb serves the embedded static export of the web app: /a/b is
+// a/b, a/b.html or a/b/index.html. Unknown pages get the export's 404.html
+// (or index.html when there is none). /api/ and /_/ are never shadowed.
 func (s *Server) handleWeb(e *core.RequestEvent) error {
 	p := strings.TrimPrefix(path.Clean("/"+e.Request.PathValue("path")), "/")
 	if p == "api" || strings.HasPrefix(p, "api/") || p == "_" || strings.HasPrefix(p, "_/") {
@@ -41,6 +41,16 @@ func (s *Server) handleWeb(e *core.RequestEvent) error {
 	if path.Ext(p) != "" {
 		// A missing asset is a 404, not the app shell.
 		return router.NewNotFoundError("", nil)
+	}
+	// Every page of the static export is a real file, so an unknown page is
+	// the export's 404 page; without one, fall back to the app shell.
+	if fileExists(web, "404.html") {
+		e.Response.Header().Set("Cache-Control", "no-cache")
+		b, err := fs.ReadFile(web, "404.html")
+		if err != nil {
+			return err
+		}
+		return e.HTML(http.StatusNotFound, string(b))
 	}
 	return serveFile(e, web, "index.html")
 }

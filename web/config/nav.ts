@@ -1,0 +1,30 @@
+import { HomeIcon, KeyRoundIcon, SettingsIcon, UserIcon, type LucideIcon } from "lucide-react";
+
+/** One link of a navigation menu. */
+export interface NavItem {
+  title: string;
+  href: string;
+  icon: LucideIcon;
+  /** Paths under this prefix mark the item as current. */
+  match?: string;
+}
+
+/** Main navigation of the signed-in shell. Only sections that exist are listed. */
+export const mainNav: readonly NavItem[] = [
+  { title: "Home", href: "/", icon: HomeIcon },
+  { title: "Settings", href: "/settings/profile/", icon: SettingsIcon, match: "/settings" },
+];
+
+/** Sub-navigation of the settings section. */
+export const settingsNav: readonly NavItem[] = [
+  { title: "Profile", href: "/settings/profile/", icon: UserIcon },
+  { title: "Access tokens", href: "/settings/tokens/", icon: KeyRoundIcon },
+];
+
+/** Tells whether a nav item is the current page. Paths compare without trailing slash. */
+export function isActive(item: NavItem, pathname: string): boolean {
+  const strip = (p: string) => (p.length > 1 ? p.replace(/\/+$/, "") : p);
+  const path = strip(pathname);
+  if (item.match) return path === item.match || path.startsWith(`${item.match}/`);
+  return path === strip(item.href);
+}

@@ -1,0 +1,19 @@
+import nextJest from "next/jest.js";
+
+const createJestConfig = nextJest({ dir: "./" });
+
+/** @type {import('jest').Config} */
+const config = {
+  testEnvironment: "jsdom",
+  setupFilesAfterEnv: ["<rootDir>/jest.setup.ts"],
+  moduleNameMapper: {
+    "^@/(.*)$": "<rootDir>/$1",
+    // The SDK ships only ESM with named exports (ClientResponseError); next.config's
+    // transpilePackages makes next/jest compile it to CommonJS for Jest.
+    "^pocketbase$": "<rootDir>/node_modules/pocketbase/dist/pocketbase.es.js",
+  },
+  testPathIgnorePatterns: ["<rootDir>/node_modules/", "<rootDir>/e2e/", "<rootDir>/.next/", "<rootDir>/out/"],
+  modulePathIgnorePatterns: ["<rootDir>/out/", "<rootDir>/.next/"],
+};
+
+export default createJestConfig(config);
