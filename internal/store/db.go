@@ -244,3 +244,11 @@ func (db *DB) DropSchema(ctx context.Context, schema string) error {
 
 // WriteStats exposes the write pool for database/sql statistics.
 func (db *DB) WriteStats() *sql.DB { return db.write }
+
+// RawExec runs a statement on the write connection as is. It exists for
+// tests and maintenance that must reach under the store's API; application
+// code never uses it.
+func (db *DB) RawExec(ctx context.Context, query string, args ...any) error {
+	_, err := db.write.ExecContext(ctx, db.dialect.Rebind(query), args...)
+	return err
+}

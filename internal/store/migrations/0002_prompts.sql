@@ -1,0 +1,94 @@
+-- Prompts: the row is the working draft; published content lives in
+-- prompt_versions. rid aliases SQLite's rowid so the full-text index can
+-- point at rows that never move.
+CREATE TABLE prompts (
+    rid               INTEGER PRIMARY KEY,
+    id                TEXT NOT NULL UNIQUE,
+    workspace_id      TEXT NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
+    owner_id          TEXT NOT NULL,
+    title             TEXT NOT NULL,
+    description       TEXT NOT NULL DEFAULT '',
+    prompt_text       TEXT NOT NULL,
+    tags              TEXT NOT NULL DEFAULT '[]',
+    model_whitelist   TEXT NOT NULL DEFAULT '[]',
+    default_model     TEXT NOT NULL DEFAULT '',
+    default_params    TEXT NOT NULL DEFAULT '{}',
+    variables         TEXT NOT NULL DEFAULT '[]',
+    status            TEXT NOT NULL CHECK (status IN ('draft', 'published', 'archived')),
+    visibility        TEXT NOT NULL DEFAULT 'private' CHECK (visibility IN ('private', 'public')),
+    latest_version    INTEGER NOT NULL DEFAULT 0,
+    published_version INTEGER,
+    has_draft_changes BOOLEAN NOT NULL DEFAULT TRUE,
+    created_by        TEXT NOT NULL,
+    updated_by        TEXT NOT NULL,
+    created_at        BIGINT NOT NULL,
+    updated_at        BIGINT NOT NULL,
+    deleted_at        BIGINT
+);
+
+CREATE INDEX prompts_ws_updated ON prompts (workspace_id, deleted_at, updated_at);
+CREATE INDEX prompts_ws_created ON prompts (workspace_id, deleted_at, created_at);
+CREATE INDEX prompts_ws_title ON prompts (workspace_id, deleted_at, lower(title));
+CREATE INDEX prompts_owner ON prompts (owner_id, deleted_at);
+CREATE INDEX prompts_deleted ON prompts (deleted_at);
+
+CREATE TABLE prompt_tags (
+    prompt_id    TEXT NOT NULL REFERENCES prompts (id) ON DELETE CASCADE,
+    workspace_id TEXT NOT NULL,
+    tag          TEXT NOT NULL,
+    PRIMARY KEY (prompt_id, tag)
+);
+
+CREATE INDEX prompt_tags_ws_tag ON prompt_tags (workspace_id, tag);
+
+-- Versions are immutable: the trigger refuses every UPDATE.
+CREATE TABLE prompt_versions (
+    prompt_id       TEXT NOT NULL REFERENCES prompts (id) ON DELETE CASCADE,
+    version         INTEGER NOT NULL,
+    title           TEXT NOT NULL,
+    description     TEXT NOT NULL,
+    prompt_text     TEXT NOT NULL,
+    tags            TEXT NOT NULL,
+    model_whitelist TEXT NOT NULL,
+    default_model   TEXT NOT NULL,
+    default_params  TEXT NOT NULL,
+    variables       TEXT NOT NULL,
+    created_by      TEXT NOT NULL,
+    created_at      BIGINT NOT NULL,
+    PRIMARY KEY (prompt_id, version)
+);
+
+CREATE TRIGGER prompt_versions_immutable BEFORE UPDATE ON prompt_versions
+BEGIN
+    SELECT RAISE(ABORT, 'prompt versions are immutable');
+END;
+
+-- The per-user prompt count that quota checks update atomically.
+CREATE TABLE prompt_quota (
+    user_id TEXT PRIMARY KEY,
+    used    INTEGER NOT NULL DEFAULT 0
+);
+
+-- Full-text search over title, description, text and tags.
+CREATE VIRTUAL TABLE prompts_fts USING fts5 (
+    title, description, prompt_text, tags,
+    content = 'prompts', content_rowid = 'rid',
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+
+CREATE TRIGGER prompts_fts_insert AFTER INSERT ON prompts BEGIN
+    INSERT INTO prompts_fts (rowid, title, description, prompt_text, tags)
+    VALUES (new.rid, new.title, new.description, new.prompt_text, new.tags);
+END;
+
+CREATE TRIGGER prompts_fts_delete AFTER DELETE ON prompts BEGIN
+    INSERT INTO prompts_fts (prompts_fts, rowid, title, description, prompt_text, tags)
+    VALUES ('delete', old.rid, old.title, old.description, old.prompt_text, old.tags);
+END;
+
+CREATE TRIGGER prompts_fts_update AFTER UPDATE OF title, description, prompt_text, tags ON prompts BEGIN
+    INSERT INTO prompts_fts (prompts_fts, rowid, title, description, prompt_text, tags)
+    VALUES ('delete', old.rid, old.title, old.description, old.prompt_text, old.tags);
+    INSERT INTO prompts_fts (rowid, title, description, prompt_text, tags)
+    VALUES (new.rid, new.title, new.description, new.prompt_text, new.tags);
+END;

@@ -1,0 +1,752 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/krowoc/krowoc/internal/krowoc"
+)
+
+// TrashRetention is how long a deleted prompt can be restored before it is
+// purged for good.
+const TrashRetention = 30 * 24 * time.Hour
+
+const promptColumns = `p.id, p.workspace_id, p.owner_id, p.title, p.description, p.prompt_text, p.tags,
+	p.model_whitelist, p.default_model, p.default_params, p.variables, p.status, p.visibility,
+	p.latest_version, p.published_version, p.has_draft_changes, p.created_by, p.updated_by,
+	p.created_at, p.updated_at, p.deleted_at`
+
+const versionColumns = `prompt_id, version, title, description, prompt_text, tags, model_whitelist,
+	default_model, default_params, variables, created_by, created_at`
+
+// PromptSummary is a prompt as listed: its text shortened to an excerpt.
+type PromptSummary struct {
+	ID               string              `json:"id"`
+	WorkspaceID      string              `json:"workspaceId"`
+	Title            string              `json:"title"`
+	Description      string              `json:"description"`
+	Excerpt          string              `json:"excerpt"`
+	Tags             []string            `json:"tags"`
+	Status           krowoc.PromptStatus `json:"status"`
+	Visibility       krowoc.Visibility   `json:"visibility"`
+	LatestVersion    int                 `json:"latestVersion"`
+	PublishedVersion *int                `json:"publishedVersion"`
+	HasDraftChanges  bool                `json:"hasDraftChanges"`
+	OwnerID          string              `json:"ownerId"`
+	CreatedAt        time.Time           `json:"createdAt"`
+	UpdatedAt        time.Time           `json:"updatedAt"`
+	DeletedAt        *time.Time          `json:"deletedAt"`
+}
+
+// excerptChars is how much of the text a summary carries.
+const excerptChars = 280
+
+// PromptSort orders prompt lists.
+type PromptSort string
+
+// The orders a prompt list supports.
+const (
+	SortUpdated PromptSort = "updated"
+	SortCreated PromptSort = "created"
+	SortTitle   PromptSort = "title"
+)
+
+// PromptFilter selects prompts of one workspace. Zero fields do not filter.
+type PromptFilter struct {
+	WorkspaceID string
+	// Tags keeps prompts that have every one of these tags.
+	Tags       []string
+	Status     krowoc.PromptStatus
+	Visibility krowoc.Visibility
+	// Query is free text matched as word prefixes against title,
+	// description, text and tags.
+	Query string
+	// Deleted lists the trash instead of the live prompts.
+	Deleted bool
+	Sort PromptSort
+	// Order is "asc" or "desc"; "" is newest first for times, A→Z for titles.
+	Order string
+}
+
+// ListPrompts returns one page of the prompts matching f and their total.
+func (db *DB) ListPrompts(ctx context.Context, f PromptFilter, page Page) ([]PromptSummary, int, error) {
+	where, args := db.promptWhere(f)
+	if where == "" {
+		return []PromptSummary{}, 0, nil // a search with no words matches nothing
+	}
+	r := db.reader()
+	var total int
+	if err := r.queryRow(ctx, `SELECT COUNT(*) FROM prompts p WHERE `+where, args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("count prompts: %w", err)
+	}
+	if total == 0 {
+		return []PromptSummary{}, 0, nil
+	}
+	order := promptOrder(f)
+	rows, err := r.query(ctx, `SELECT p.id, p.workspace_id, p.title, p.description, substr(p.prompt_text, 1, `+fmt.Sprint(excerptChars)+`),
+		p.tags, p.status, p.visibility, p.latest_version, p.published_version, p.has_draft_changes, p.owner_id,
+		p.created_at, p.updated_at, p.deleted_at
+		FROM prompts p WHERE `+where+` ORDER BY `+order+` LIMIT ? OFFSET ?`,
+		append(args, page.Limit(), page.Offset())...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("list prompts: %w", err)
+	}
+	defer rows.Close()
+	out := []PromptSummary{}
+	for rows.Next() {
+		var s PromptSummary
+		var tags string
+		var published, deleted sql.NullInt64
+		var created, updated int64
+		if err := rows.Scan(&s.ID, &s.WorkspaceID, &s.Title, &s.Description, &s.Excerpt, &tags, &s.Status, &s.Visibility,
+			&s.LatestVersion, &published, &s.HasDraftChanges, &s.OwnerID, &created, &updated, &deleted); err != nil {
+			return nil, 0, err
+		}
+		s.Tags = decodeStrings(tags)
+		s.PublishedVersion = nullInt(published)
+		s.CreatedAt, s.UpdatedAt, s.DeletedAt = fromMillis(created), fromMillis(updated), fromNullMillis(deleted)
+		out = append(out, s)
+	}
+	return out, total, rows.Err()
+}
+
+func (db *DB) promptWhere(f PromptFilter) (string, []any) {
+	var b strings.Builder
+	args := []any{f.WorkspaceID}
+	b.WriteString("p.workspace_id = ?")
+	if f.Deleted {
+		b.WriteString(" AND p.deleted_at IS NOT NULL")
+	} else {
+		b.WriteString(" AND p.deleted_at IS NULL")
+	}
+	if f.Status != "" {
+		b.WriteString(" AND p.status = ?")
+		args = append(args, string(f.Status))
+	}
+	if f.Visibility != "" {
+		b.WriteString(" AND p.visibility = ?")
+		args = append(args, string(f.Visibility))
+	}
+	if tags := krowoc.NormalizeTags(f.Tags); len(tags) > 0 {
+		b.WriteString(" AND p.id IN (SELECT prompt_id FROM prompt_tags WHERE workspace_id = ? AND tag IN (")
+		args = append(args, f.WorkspaceID)
+		for i, t := range tags {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString("?")
+			args = append(args, t)
+		}
+		fmt.Fprintf(&b, ") GROUP BY prompt_id HAVING COUNT(*) = %d)", len(tags))
+	}
+	if strings.TrimSpace(f.Query) != "" {
+		q := db.dialect.searchQuery(f.Query)
+		if q == "" {
+			return "", nil
+		}
+		b.WriteString(" AND ")
+		b.WriteString(db.dialect.searchPredicate())
+		args = append(args, q)
+	}
+	return b.String(), args
+}
+
+func promptOrder(f PromptFilter) string {
+	dir := "DESC"
+	if f.Order == "asc" || (f.Order == "" && f.Sort == SortTitle) {
+		dir = "ASC"
+	}
+	switch f.Sort {
+	case SortCreated:
+		return "p.created_at " + dir + ", p.id " + dir
+	case SortTitle:
+		return "lower(p.title) " + dir + ", p.id " + dir
+	}
+	return "p.updated_at " + dir + ", p.id " + dir
+}
+
+// searchPredicate is the one query fragment that differs by dialect: FTS5 on
+// SQLite, a GIN-indexed tsvector on Postgres.
+func (d Dialect) searchPredicate() string {
+	if d == Postgres {
+		return "p.search @@ to_tsquery('simple', ?)"
+	}
+	return "p.rid IN (SELECT rowid FROM prompts_fts WHERE prompts_fts MATCH ?)"
+}
+
+// searchQuery turns free text into a query of word prefixes that must all
+// match, in the dialect's syntax; "" when the text has no words.
+func (d Dialect) searchQuery(text string) string {
+	words := strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	})
+	if len(words) > 8 {
+		words = words[:8]
+	}
+	parts := make([]string, 0, len(words))
+	for _, w := range words {
+		if d == Postgres {
+			parts = append(parts, w+":*")
+		} else {
+			parts = append(parts, `"`+w+`"*`)
+		}
+	}
+	if d == Postgres {
+		return strings.Join(parts, " & ")
+	}
+	return strings.Join(parts, " ")
+}
+
+// GetPrompt returns the prompt with the given id, including one in the
+// trash. It returns not_found when there is none.
+func (db *DB) GetPrompt(ctx context.Context, id string) (*krowoc.Prompt, error) {
+	return getPrompt(ctx, db.reader(), id)
+}
+
+func getPrompt(ctx context.Context, q queryer, id string) (*krowoc.Prompt, error) {
+	p, err := scanPrompt(q.queryRow(ctx, `SELECT `+promptColumns+` FROM prompts p WHERE p.id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, krowoc.NotFound("prompt")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("get prompt %s: %w", id, err)
+	}
+	return p, nil
+}
+
+// NewPrompt is what CreatePrompt needs.
+type NewPrompt struct {
+	WorkspaceID string
+	// UserID creates and owns the prompt; it counts against their quota.
+	UserID     string
+	Content    krowoc.PromptContent
+	Visibility krowoc.Visibility
+	// Limit is the owner's prompt limit; 0 means unlimited.
+	Limit int
+}
+
+// CreatePrompt stores a new draft. Content must already be normalized. It
+// returns quota_exceeded, writing nothing, when the owner is at their limit.
+func (db *DB) CreatePrompt(ctx context.Context, n NewPrompt) (*krowoc.Prompt, error) {
+	var p *krowoc.Prompt
+	err := db.Update(ctx, func(tx *Tx) error {
+		if err := reserveQuota(ctx, tx, n.UserID, 1, n.Limit); err != nil {
+			return err
+		}
+		var err error
+		p, err = insertPrompt(ctx, tx, n.WorkspaceID, n.UserID, n.Content, krowoc.StatusDraft, krowoc.VisibilityPrivate, tx.now, tx.now)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+func insertPrompt(ctx context.Context, tx *Tx, workspaceID, userID string, c krowoc.PromptContent,
+	status krowoc.PromptStatus, vis krowoc.Visibility, created, updated time.Time) (*krowoc.Prompt, error) {
+	p := &krowoc.Prompt{
+		ID: newID(), WorkspaceID: workspaceID, PromptContent: c, Status: status, Visibility: vis,
+		HasDraftChanges: true, OwnerID: userID, CreatedBy: userID, UpdatedBy: userID,
+		CreatedAt: fromMillis(toMillis(created)), UpdatedAt: fromMillis(toMillis(updated)),
+	}
+	_, err := tx.exec(ctx, `INSERT INTO prompts (id, workspace_id, owner_id, title, description, prompt_text, tags,
+		model_whitelist, default_model, default_params, variables, status, visibility, latest_version,
+		published_version, has_draft_changes, created_by, updated_by, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, NULL, ?, ?, ?, ?, ?)`,
+		p.ID, workspaceID, userID, c.Title, c.Description, c.PromptText, encodeJSON(c.Tags),
+		encodeJSON(c.ModelWhitelist), c.DefaultModel, encodeJSON(c.DefaultParams), encodeJSON(c.Variables),
+		string(status), string(vis), true, userID, userID, toMillis(created), toMillis(updated))
+	if err != nil {
+		if tx.dialect.IsForeignKeyViolation(err) {
+			return nil, krowoc.NotFound("workspace")
+		}
+		return nil, fmt.Errorf("insert prompt: %w", err)
+	}
+	if err := writeTags(ctx, tx, p.ID, workspaceID, c.Tags); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+func writeTags(ctx context.Context, tx *Tx, promptID, workspaceID string, tags []string) error {
+	if _, err := tx.exec(ctx, `DELETE FROM prompt_tags WHERE prompt_id = ?`, promptID); err != nil {
+		return fmt.Errorf("clear tags: %w", err)
+	}
+	for _, t := range tags {
+		if _, err := tx.exec(ctx, `INSERT INTO prompt_tags (prompt_id, workspace_id, tag) VALUES (?, ?, ?)`, promptID, workspaceID, t); err != nil {
+			return fmt.Errorf("insert tag: %w", err)
+		}
+	}
+	return nil
+}
+
+// quotaExceeded builds the problem a refused create, import, fork or restore gets.
+func quotaExceeded(limit, used, adding int) error {
+	return &krowoc.Error{
+		Code: krowoc.ECodeQuotaExceeded,
+		Message: fmt.Sprintf("Free accounts keep up to %d prompts; you have %d, and this needs room for %d more. "+
+			"Delete prompts you no longer need, or upgrade to Power or Team for unlimited prompts.", limit, used, adding),
+		Extra: map[string]any{
+			"limit":      limit,
+			"count":      used,
+			"requested":  adding,
+			"upgradeUrl": "/upgrade",
+		},
+	}
+}
+
+// reserveQuota atomically counts n more prompts against userID, refusing
+// with quota_exceeded when that would pass limit (0: unlimited). The
+// conditional UPDATE is atomic on both databases, so concurrent creates can
+// never overshoot.
+func reserveQuota(ctx context.Context, tx *Tx, userID string, n, limit int) error {
+	if _, err := tx.exec(ctx, `INSERT INTO prompt_quota (user_id, used) VALUES (?, 0) ON CONFLICT (user_id) DO NOTHING`, userID); err != nil {
+		return fmt.Errorf("init quota: %w", err)
+	}
+	if limit <= 0 {
+		_, err := tx.exec(ctx, `UPDATE prompt_quota SET used = used + ? WHERE user_id = ?`, n, userID)
+		return err
+	}
+	res, err := tx.exec(ctx, `UPDATE prompt_quota SET used = used + ? WHERE user_id = ? AND used + ? <= ?`, n, userID, n, limit)
+	if err != nil {
+		return fmt.Errorf("reserve quota: %w", err)
+	}
+	if rows, _ := res.RowsAffected(); rows == 0 {
+		var used int
+		if err := tx.queryRow(ctx, `SELECT used FROM prompt_quota WHERE user_id = ?`, userID).Scan(&used); err != nil {
+			return fmt.Errorf("read quota: %w", err)
+		}
+		return quotaExceeded(limit, used, n)
+	}
+	return nil
+}
+
+func releaseQuota(ctx context.Context, tx *Tx, userID string, n int) error {
+	_, err := tx.exec(ctx, `UPDATE prompt_quota SET used = CASE WHEN used >= ? THEN used - ? ELSE 0 END WHERE user_id = ?`, n, n, userID)
+	return err
+}
+
+// CountOwnedPrompts returns how many live prompts userID owns: the number
+// quotas count.
+func (db *DB) CountOwnedPrompts(ctx context.Context, userID string) (int, error) {
+	var used int
+	err := db.reader().queryRow(ctx, `SELECT used FROM prompt_quota WHERE user_id = ?`, userID).Scan(&used)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	return used, err
+}
+
+// UpdatePrompt loads the live prompt, lets edit change its content (and
+// visibility) and stores the result as the working draft. edit runs inside
+// the transaction and must normalize the content it sets. Prompts in the
+// trash are not_found.
+func (db *DB) UpdatePrompt(ctx context.Context, id, userID string, edit func(*krowoc.Prompt) error) (*krowoc.Prompt, error) {
+	var p *krowoc.Prompt
+	err := db.Update(ctx, func(tx *Tx) error {
+		var err error
+		if p, err = getLivePrompt(ctx, tx, id); err != nil {
+			return err
+		}
+		if err := edit(p); err != nil {
+			return err
+		}
+		if p.Visibility == krowoc.VisibilityPublic && p.Status != krowoc.StatusPublished {
+			var v krowoc.Validation
+			v.Add("visibility", "not_published", "Only published prompts can be public; publish it first.")
+			return v.Err()
+		}
+		return saveDraft(ctx, tx, p, userID)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+func getLivePrompt(ctx context.Context, tx *Tx, id string) (*krowoc.Prompt, error) {
+	p, err := getPrompt(ctx, tx, id)
+	if err != nil {
+		return nil, err
+	}
+	if p.DeletedAt != nil {
+		return nil, krowoc.NotFound("prompt")
+	}
+	return p, nil
+}
+
+// saveDraft writes p's content, status and visibility, recomputing whether
+// the draft differs from the latest version.
+func saveDraft(ctx context.Context, tx *Tx, p *krowoc.Prompt, userID string) error {
+	changed := true
+	if p.LatestVersion > 0 {
+		v, err := getVersion(ctx, tx, p.ID, p.LatestVersion)
+		if err != nil {
+			return err
+		}
+		changed = !v.PromptContent.Equal(p.PromptContent)
+	}
+	p.HasDraftChanges = changed
+	p.UpdatedBy = userID
+	p.UpdatedAt = fromMillis(toMillis(tx.now))
+	c := p.PromptContent
+	_, err := tx.exec(ctx, `UPDATE prompts SET title = ?, description = ?, prompt_text = ?, tags = ?, model_whitelist = ?,
+		default_model = ?, default_params = ?, variables = ?, status = ?, visibility = ?, latest_version = ?,
+		published_version = ?, has_draft_changes = ?, updated_by = ?, updated_at = ? WHERE id = ?`,
+		c.Title, c.Description, c.PromptText, encodeJSON(c.Tags), encodeJSON(c.ModelWhitelist), c.DefaultModel,
+		encodeJSON(c.DefaultParams), encodeJSON(c.Variables), string(p.Status), string(p.Visibility), p.LatestVersion,
+		toNullInt(p.PublishedVersion), changed, userID, toMillis(tx.now), p.ID)
+	if err != nil {
+		return fmt.Errorf("update prompt %s: %w", p.ID, err)
+	}
+	return writeTags(ctx, tx, p.ID, p.WorkspaceID, c.Tags)
+}
+
+// PublishPrompt makes the working draft the next immutable version and the
+// published one. With no changes since the latest version it republishes
+// that version, or answers conflict when it is already published. An
+// archived prompt must be unarchived first (conflict).
+func (db *DB) PublishPrompt(ctx context.Context, id, userID string, visibility krowoc.Visibility) (*krowoc.Prompt, error) {
+	var p *krowoc.Prompt
+	err := db.Update(ctx, func(tx *Tx) error {
+		var err error
+		if p, err = getLivePrompt(ctx, tx, id); err != nil {
+			return err
+		}
+		if p.Status == krowoc.StatusArchived {
+			return krowoc.Errorf(krowoc.ECodeConflict, "The prompt is archived; unarchive it to publish.")
+		}
+		changed := p.LatestVersion == 0
+		if !changed {
+			latest, err := getVersion(ctx, tx, p.ID, p.LatestVersion)
+			if err != nil {
+				return err
+			}
+			changed = !latest.PromptContent.Equal(p.PromptContent)
+		}
+		if !changed && p.Status == krowoc.StatusPublished && p.PublishedVersion != nil && *p.PublishedVersion == p.LatestVersion &&
+			(visibility == "" || visibility == p.Visibility) {
+			return krowoc.Errorf(krowoc.ECodeConflict, "Nothing changed since v%d; edit the prompt before publishing again.", p.LatestVersion)
+		}
+		if changed {
+			p.LatestVersion++
+			if err := insertVersion(ctx, tx, p.ID, p.LatestVersion, p.PromptContent, userID, tx.now); err != nil {
+				return err
+			}
+		}
+		n := p.LatestVersion
+		p.PublishedVersion = &n
+		p.Status = krowoc.StatusPublished
+		if visibility != "" {
+			p.Visibility = visibility
+		}
+		return saveDraft(ctx, tx, p, userID)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+func insertVersion(ctx context.Context, tx *Tx, promptID string, n int, c krowoc.PromptContent, userID string, at time.Time) error {
+	_, err := tx.exec(ctx, `INSERT INTO prompt_versions (`+versionColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		promptID, n, c.Title, c.Description, c.PromptText, encodeJSON(c.Tags), encodeJSON(c.ModelWhitelist),
+		c.DefaultModel, encodeJSON(c.DefaultParams), encodeJSON(c.Variables), userID, toMillis(at))
+	if err != nil {
+		return fmt.Errorf("insert version %d of %s: %w", n, promptID, err)
+	}
+	return nil
+}
+
+// ArchivePrompt archives a draft or published prompt; archived prompts are
+// kept, listed under their status and can be unarchived.
+func (db *DB) ArchivePrompt(ctx context.Context, id, userID string) (*krowoc.Prompt, error) {
+	return db.setStatus(ctx, id, userID, func(p *krowoc.Prompt) error {
+		if p.Status == krowoc.StatusArchived {
+			return krowoc.Errorf(krowoc.ECodeConflict, "The prompt is already archived.")
+		}
+		p.Status = krowoc.StatusArchived
+		return nil
+	})
+}
+
+// UnarchivePrompt moves an archived prompt back to draft, or to published
+// (republishing its latest version), per to.
+func (db *DB) UnarchivePrompt(ctx context.Context, id, userID string, to krowoc.PromptStatus) (*krowoc.Prompt, error) {
+	return db.setStatus(ctx, id, userID, func(p *krowoc.Prompt) error {
+		if p.Status != krowoc.StatusArchived {
+			return krowoc.Errorf(krowoc.ECodeConflict, "The prompt is not archived.")
+		}
+		switch to {
+		case krowoc.StatusDraft:
+			p.Status = krowoc.StatusDraft
+			p.PublishedVersion = nil
+			p.Visibility = krowoc.VisibilityPrivate
+		case krowoc.StatusPublished:
+			if p.LatestVersion == 0 {
+				var v krowoc.Validation
+				v.Add("to", "no_version", "The prompt was never published; unarchive it to draft.")
+				return v.Err()
+			}
+			n := p.LatestVersion
+			p.Status, p.PublishedVersion = krowoc.StatusPublished, &n
+		default:
+			var v krowoc.Validation
+			v.Add("to", "invalid", "Unarchive to draft or published.")
+			return v.Err()
+		}
+		return nil
+	})
+}
+
+func (db *DB) setStatus(ctx context.Context, id, userID string, change func(*krowoc.Prompt) error) (*krowoc.Prompt, error) {
+	var p *krowoc.Prompt
+	err := db.Update(ctx, func(tx *Tx) error {
+		var err error
+		if p, err = getLivePrompt(ctx, tx, id); err != nil {
+			return err
+		}
+		if err := change(p); err != nil {
+			return err
+		}
+		return saveDraft(ctx, tx, p, userID)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// ListVersions returns every version of a prompt, newest first.
+func (db *DB) ListVersions(ctx context.Context, promptID string) ([]krowoc.PromptVersion, error) {
+	rows, err := db.reader().query(ctx, `SELECT `+versionColumns+` FROM prompt_versions WHERE prompt_id = ? ORDER BY version DESC`, promptID)
+	if err != nil {
+		return nil, fmt.Errorf("list versions: %w", err)
+	}
+	defer rows.Close()
+	out := []krowoc.PromptVersion{}
+	for rows.Next() {
+		v, err := scanVersion(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *v)
+	}
+	return out, rows.Err()
+}
+
+// GetVersion returns version n of a prompt, or not_found.
+func (db *DB) GetVersion(ctx context.Context, promptID string, n int) (*krowoc.PromptVersion, error) {
+	return getVersion(ctx, db.reader(), promptID, n)
+}
+
+func getVersion(ctx context.Context, q queryer, promptID string, n int) (*krowoc.PromptVersion, error) {
+	v, err := scanVersion(q.queryRow(ctx, `SELECT `+versionColumns+` FROM prompt_versions WHERE prompt_id = ? AND version = ?`, promptID, n))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, krowoc.NotFound(fmt.Sprintf("version %d", n))
+	}
+	if err != nil {
+		return nil, fmt.Errorf("get version %d of %s: %w", n, promptID, err)
+	}
+	return v, nil
+}
+
+// RestoreVersion copies version n into the working draft. The published
+// version does not change until the prompt is published again.
+func (db *DB) RestoreVersion(ctx context.Context, promptID string, n int, userID string) (*krowoc.Prompt, error) {
+	var p *krowoc.Prompt
+	err := db.Update(ctx, func(tx *Tx) error {
+		var err error
+		if p, err = getLivePrompt(ctx, tx, promptID); err != nil {
+			return err
+		}
+		v, err := getVersion(ctx, tx, promptID, n)
+		if err != nil {
+			return err
+		}
+		p.PromptContent = v.PromptContent
+		return saveDraft(ctx, tx, p, userID)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// DeletePrompt moves a prompt to the trash, from where it can be restored
+// for TrashRetention. It frees a place in its owner's quota.
+func (db *DB) DeletePrompt(ctx context.Context, id, userID string) error {
+	return db.Update(ctx, func(tx *Tx) error {
+		p, err := getLivePrompt(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.exec(ctx, `UPDATE prompts SET deleted_at = ?, updated_by = ? WHERE id = ?`, toMillis(tx.now), userID, id); err != nil {
+			return fmt.Errorf("delete prompt: %w", err)
+		}
+		return releaseQuota(ctx, tx, p.OwnerID, 1)
+	})
+}
+
+// UndeletePrompt restores a prompt from the trash; it counts against its
+// owner's quota again (limit is the owner's limit, 0 for unlimited).
+func (db *DB) UndeletePrompt(ctx context.Context, id, userID string, limit int) (*krowoc.Prompt, error) {
+	var p *krowoc.Prompt
+	err := db.Update(ctx, func(tx *Tx) error {
+		var err error
+		if p, err = getPrompt(ctx, tx, id); err != nil {
+			return err
+		}
+		if p.DeletedAt == nil {
+			return krowoc.Errorf(krowoc.ECodeConflict, "The prompt is not in the trash.")
+		}
+		if err := reserveQuota(ctx, tx, p.OwnerID, 1, limit); err != nil {
+			return err
+		}
+		if _, err := tx.exec(ctx, `UPDATE prompts SET deleted_at = NULL, updated_by = ? WHERE id = ?`, userID, id); err != nil {
+			return fmt.Errorf("undelete prompt: %w", err)
+		}
+		p.DeletedAt = nil
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// PurgePrompt deletes a prompt in the trash for good, with its versions.
+// A live prompt must be deleted first (conflict).
+func (db *DB) PurgePrompt(ctx context.Context, id string) error {
+	return db.Update(ctx, func(tx *Tx) error {
+		p, err := getPrompt(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if p.DeletedAt == nil {
+			return krowoc.Errorf(krowoc.ECodeConflict, "Move the prompt to the trash before deleting it for good.")
+		}
+		_, err = tx.exec(ctx, `DELETE FROM prompts WHERE id = ?`, id)
+		return err
+	})
+}
+
+// PurgeTrash deletes for good every prompt that has been in the trash since
+// before cutoff and returns how many it removed.
+func (db *DB) PurgeTrash(ctx context.Context, cutoff time.Time) (int, error) {
+	var n int64
+	err := db.Update(ctx, func(tx *Tx) error {
+		res, err := tx.exec(ctx, `DELETE FROM prompts WHERE deleted_at IS NOT NULL AND deleted_at < ?`, toMillis(cutoff))
+		if err != nil {
+			return err
+		}
+		n, _ = res.RowsAffected()
+		return nil
+	})
+	return int(n), err
+}
+
+// TagCount is a tag and how many live prompts of a workspace carry it.
+type TagCount struct {
+	Tag   string `json:"tag"`
+	Count int    `json:"count"`
+}
+
+// ListTags returns the tags used in a workspace, most used first.
+func (db *DB) ListTags(ctx context.Context, workspaceID string) ([]TagCount, error) {
+	rows, err := db.reader().query(ctx, `SELECT t.tag, COUNT(*) FROM prompt_tags t JOIN prompts p ON p.id = t.prompt_id
+		WHERE t.workspace_id = ? AND p.deleted_at IS NULL GROUP BY t.tag ORDER BY COUNT(*) DESC, t.tag LIMIT 500`, workspaceID)
+	if err != nil {
+		return nil, fmt.Errorf("list tags: %w", err)
+	}
+	defer rows.Close()
+	out := []TagCount{}
+	for rows.Next() {
+		var t TagCount
+		if err := rows.Scan(&t.Tag, &t.Count); err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+func scanPrompt(s scanner) (*krowoc.Prompt, error) {
+	var p krowoc.Prompt
+	var tags, whitelist, params, variables string
+	var published, deleted sql.NullInt64
+	var created, updated int64
+	err := s.Scan(&p.ID, &p.WorkspaceID, &p.OwnerID, &p.Title, &p.Description, &p.PromptText, &tags, &whitelist,
+		&p.DefaultModel, &params, &variables, &p.Status, &p.Visibility, &p.LatestVersion, &published,
+		&p.HasDraftChanges, &p.CreatedBy, &p.UpdatedBy, &created, &updated, &deleted)
+	if err != nil {
+		return nil, err
+	}
+	p.Tags, p.ModelWhitelist = decodeStrings(tags), decodeStrings(whitelist)
+	_ = json.Unmarshal([]byte(params), &p.DefaultParams)
+	p.Variables = decodeVariables(variables)
+	p.PublishedVersion = nullInt(published)
+	p.CreatedAt, p.UpdatedAt, p.DeletedAt = fromMillis(created), fromMillis(updated), fromNullMillis(deleted)
+	return &p, nil
+}
+
+func scanVersion(s scanner) (*krowoc.PromptVersion, error) {
+	var v krowoc.PromptVersion
+	var tags, whitelist, params, variables string
+	var created int64
+	err := s.Scan(&v.PromptID, &v.Version, &v.Title, &v.Description, &v.PromptText, &tags, &whitelist,
+		&v.DefaultModel, &params, &variables, &v.CreatedBy, &created)
+	if err != nil {
+		return nil, err
+	}
+	v.Tags, v.ModelWhitelist = decodeStrings(tags), decodeStrings(whitelist)
+	_ = json.Unmarshal([]byte(params), &v.DefaultParams)
+	v.Variables = decodeVariables(variables)
+	v.CreatedAt = fromMillis(created)
+	return &v, nil
+}
+
+func encodeJSON(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(fmt.Sprintf("encode %T: %v", v, err)) // only our own plain types reach here
+	}
+	if string(b) == "null" {
+		return "[]"
+	}
+	return string(b)
+}
+
+func decodeStrings(s string) []string {
+	out := []string{}
+	_ = json.Unmarshal([]byte(s), &out)
+	return out
+}
+
+func decodeVariables(s string) []krowoc.Variable {
+	out := []krowoc.Variable{}
+	_ = json.Unmarshal([]byte(s), &out)
+	return out
+}
+
+func nullInt(n sql.NullInt64) *int {
+	if !n.Valid {
+		return nil
+	}
+	v := int(n.Int64)
+	return &v
+}
+
+func toNullInt(p *int) sql.NullInt64 {
+	if p == nil {
+		return sql.NullInt64{}
+	}
+	return sql.NullInt64{Int64: int64(*p), Valid: true}
+}
