@@ -73,7 +73,7 @@ func newEnv(t *testing.T, d store.Dialect) *env {
 		"404.html":                 {Data: []byte("<!doctype html><title>page not found</title>")},
 		"_next/static/chunks/a.js": {Data: []byte("console.log(1)")},
 	}
-	srv := api.New(app, db, log, api.Options{MaxBodyBytes: 4096, Web: web, Version: "test"})
+	srv := api.New(app, db, log, api.Options{MaxBodyBytes: 1 << 20, Web: web, Version: "test"})
 	r, err := apis.NewRouter(app)
 	if err != nil {
 		t.Fatal(err)
@@ -367,7 +367,7 @@ func TestBadInput(t *testing.T) {
 		{"long name", `{"name":"` + strings.Repeat("x", 101) + `"}`, "application/json", 400, "validation_failed", "name"},
 		{"bad expiry", `{"name":"a","expiresAt":"tomorrow"}`, "application/json", 400, "validation_failed", "expiresAt"},
 		{"past expiry", `{"name":"a","expiresAt":"2001-01-01T00:00:00Z"}`, "application/json", 400, "validation_failed", "expiresAt"},
-		{"oversized", `{"name":"` + strings.Repeat("x", 5000) + `"}`, "application/json", 413, "payload_too_large", ""},
+		{"oversized", `{"name":"` + strings.Repeat("x", 1<<20) + `"}`, "application/json", 413, "payload_too_large", ""},
 		{"form body", `name=a`, "application/x-www-form-urlencoded", 415, "unsupported_media_type", ""},
 	}
 	for _, c := range cases {

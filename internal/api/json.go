@@ -20,22 +20,27 @@ import (
 // of at most the configured size with no unknown fields, and turns every
 // failure into a 4xx problem naming what is wrong.
 func (s *Server) decodeJSON(e *core.RequestEvent, dst any) error {
+	return s.decodeJSONLimit(e, dst, s.maxBody)
+}
+
+// decodeJSONLimit is decodeJSON with its own size limit.
+func (s *Server) decodeJSONLimit(e *core.RequestEvent, dst any, limit int64) error {
 	if ct := e.Request.Header.Get("Content-Type"); ct != "" {
 		mt, _, err := mime.ParseMediaType(ct)
 		if err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
 			return krowoc.Errorf(krowoc.ECodeUnsupportedMedia, "Send the body as application/json.")
 		}
 	}
-	body := http.MaxBytesReader(e.Response, e.Request.Body, s.maxBody)
+	body := http.MaxBytesReader(e.Response, e.Request.Body, limit)
 	dec := json.NewDecoder(body)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
-		return jsonError(err, s.maxBody)
+		return jsonError(err, limit)
 	}
 	if err := dec.Decode(&struct{}{}); !errors.Is(err, io.EOF) {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
-			return jsonError(err, s.maxBody)
+			return jsonError(err, limit)
 		}
 		return krowoc.Errorf(krowoc.ECodeBadRequest, "The body must hold a single JSON object.")
 	}

@@ -29,6 +29,10 @@ type meResponse struct {
 	Workspaces []meWorkspace `json:"workspaces"`
 	// Auth says how the caller authenticated: session or token.
 	Auth string `json:"auth"`
+	// PromptCount is how many live prompts the caller owns; PromptLimit is
+	// their tier's limit, nil when unlimited.
+	PromptCount int  `json:"promptCount"`
+	PromptLimit *int `json:"promptLimit"`
 }
 
 // handleMe returns the caller, their tier and their workspaces with roles.
@@ -44,6 +48,12 @@ func (s *Server) handleMe(e *core.RequestEvent) error {
 	}
 	if rec, err := e.App.FindRecordById("users", c.user.ID); err == nil {
 		resp.User.Created = rec.GetDateTime("created").Time().UTC().Format("2006-01-02T15:04:05Z")
+	}
+	if resp.PromptCount, err = s.db.CountOwnedPrompts(e.Request.Context(), c.user.ID); err != nil {
+		return err
+	}
+	if limit := krowoc.PromptLimit(c.user.Tier); limit > 0 {
+		resp.PromptLimit = &limit
 	}
 	for i, w := range list {
 		resp.Workspaces[i] = meWorkspace{ID: w.ID, Name: w.Name, Kind: w.Kind, Role: w.Role}

@@ -81,17 +81,15 @@ func toAppError(err error) *krowoc.Error {
 	return &krowoc.Error{Code: krowoc.ECodeInternal, Message: "Something went wrong on our side.", Err: err}
 }
 
-// writeProblem writes err as an RFC 9457 problem. Internal errors are logged
-// with their cause; the response never carries it.
-func (s *Server) writeProblem(e *core.RequestEvent, err error) {
+// problemBody turns err into an RFC 9457 problem body and its status.
+// Internal errors are logged with their cause; the body never carries it.
+func (s *Server) problemBody(e *core.RequestEvent, err error) (int, map[string]any) {
 	appErr := toAppError(err)
 	status := Status(appErr.Code)
 	ctx := e.Request.Context()
-	requestID := logging.RequestID(ctx)
 	if status >= 500 {
 		s.log.ErrorContext(ctx, "request failed", "method", e.Request.Method, "path", e.Request.URL.Path, "error", err)
 	}
-
 	body := map[string]any{}
 	for k, v := range appErr.Extra {
 		body[k] = v
@@ -102,20 +100,26 @@ func (s *Server) writeProblem(e *core.RequestEvent, err error) {
 	body["detail"] = appErr.Message
 	body["code"] = appErr.Code
 	body["instance"] = e.Request.URL.Path
-	if requestID != "" {
-		body["requestId"] = requestID
+	if id := logging.RequestID(ctx); id != "" {
+		body["requestId"] = id
 	}
 	if len(appErr.Fields) > 0 {
 		body["errors"] = appErr.Fields
 	}
-	if appErr.Code == krowoc.ECodeUnauthorized {
+	return status, body
+}
+
+// writeProblem writes err as an application/problem+json response.
+func (s *Server) writeProblem(e *core.RequestEvent, err error) {
+	status, body := s.problemBody(e, err)
+	if body["code"] == krowoc.ECodeUnauthorized {
 		e.Response.Header().Set("WWW-Authenticate", `Bearer realm="krowoc"`)
 	}
 	e.Response.Header().Set("Content-Type", "application/problem+json")
 	e.Response.Header().Set("Cache-Control", "no-store")
 	e.Response.WriteHeader(status)
 	if err := json.NewEncoder(e.Response).Encode(body); err != nil {
-		s.log.DebugContext(ctx, "write problem", "error", err)
+		s.log.DebugContext(e.Request.Context(), "write problem", "error", err)
 	}
 }
 

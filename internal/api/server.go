@@ -14,6 +14,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/router"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/krowoc/krowoc/internal/catalog"
 	"github.com/krowoc/krowoc/internal/krowoc"
 	"github.com/krowoc/krowoc/internal/store"
 )
@@ -28,6 +29,8 @@ type Options struct {
 	Web fs.FS
 	// Version is reported by /api/ready.
 	Version string
+	// Catalog is the model catalog; nil means the embedded default.
+	Catalog *catalog.Catalog
 }
 
 // Server holds what the handlers share. Create it with New and register it
@@ -39,6 +42,7 @@ type Server struct {
 	maxBody int64
 	opts    Options
 	metrics *metrics
+	catalog *catalog.Catalog
 
 	// ensured remembers users whose personal workspace exists, so the check
 	// costs one map lookup after the first request.
@@ -58,6 +62,9 @@ func New(app core.App, db *store.DB, log *slog.Logger, opts Options) *Server {
 	if opts.MaxBodyBytes <= 0 {
 		opts.MaxBodyBytes = 1 << 20
 	}
+	if opts.Catalog == nil {
+		opts.Catalog = catalog.Default()
+	}
 	return &Server{
 		app:     app,
 		db:      db,
@@ -65,6 +72,7 @@ func New(app core.App, db *store.DB, log *slog.Logger, opts Options) *Server {
 		maxBody: opts.MaxBodyBytes,
 		opts:    opts,
 		metrics: newMetrics(db),
+		catalog: opts.Catalog,
 	}
 }
 
@@ -106,6 +114,9 @@ func (s *Server) Bind(r *router.Router[*core.RequestEvent]) {
 	authed.rg.BindFunc(s.authMiddleware)
 	bindMeAPI(s, authed)
 	bindTokenAPI(s, authed)
+	bindPromptAPI(s, authed)
+	bindPromptIOAPI(s, authed)
+	bindModelAPI(s, authed)
 
 	// Unknown /api/v1 paths answer with a problem, not the web app.
 	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {

@@ -24,6 +24,7 @@ import (
 
 	"github.com/krowoc/krowoc/internal/accounts"
 	"github.com/krowoc/krowoc/internal/api"
+	"github.com/krowoc/krowoc/internal/catalog"
 	"github.com/krowoc/krowoc/internal/config"
 	"github.com/krowoc/krowoc/internal/logging"
 	"github.com/krowoc/krowoc/internal/store"
@@ -180,7 +181,15 @@ func (p *program) serve(ctx context.Context, httpAddr string, origins []string) 
 		p.log.Info("applied migration", "version", m.Version, "name", m.Name)
 	}
 
+	models, err := catalog.Load(p.pb.DataDir())
+	if err != nil {
+		return fmt.Errorf("model catalog: %w", err)
+	}
+	stopJobs := p.startHousekeeping(db)
+	defer stopJobs()
+
 	srv := api.New(p.pb, db, p.log, api.Options{
+		Catalog:      models,
 		MaxBodyBytes: p.cfg.MaxBodyBytes,
 		MetricsToken: p.cfg.MetricsToken,
 		Web:          webui.FS(),
@@ -213,6 +222,32 @@ func (p *program) serve(ctx context.Context, httpAddr string, origins []string) 
 		return nil
 	}
 	return err
+}
+
+// startHousekeeping runs periodic upkeep until the returned stop is called:
+// for now, purging prompts that have been in the trash past their retention.
+func (p *program) startHousekeeping(db *store.DB) (stop func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		tick := time.NewTicker(time.Hour)
+		defer tick.Stop()
+		for {
+			n, err := db.PurgeTrash(ctx, db.Now().Add(-store.TrashRetention))
+			if err != nil && ctx.Err() == nil {
+				p.log.Error("purge trash", "error", err)
+			} else if n > 0 {
+				p.log.Info("purged prompts from the trash", "count", n)
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	return func() { cancel(); <-done }
 }
 
 func (p *program) migrateCommand() *cobra.Command {

@@ -69,7 +69,7 @@ type PromptFilter struct {
 	Query string
 	// Deleted lists the trash instead of the live prompts.
 	Deleted bool
-	Sort PromptSort
+	Sort    PromptSort
 	// Order is "asc" or "desc"; "" is newest first for times, A→Z for titles.
 	Order string
 }
