@@ -1,11 +1,19 @@
 "use client";
 
+import { LibraryIcon } from "lucide-react";
+import Link from "next/link";
+
+import { NewPromptDialog } from "@/components/new-prompt-dialog";
 import { ProfileSummary } from "@/components/profile-summary";
 import { QueryError } from "@/components/query-error";
+import { QuotaIndicator } from "@/components/quota-indicator";
 import { WorkspaceList } from "@/components/workspace-list";
-import { Card, CardContent, CardHeader } from "@/components/ui/card";
+import { Button } from "@/components/ui/button";
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Skeleton } from "@/components/ui/skeleton";
 import { useMe } from "@/hooks/use-me";
+import { formatNumber } from "@/lib/format";
+import { canWrite, personalWorkspace } from "@/lib/validations/me";
 
 function HomeSkeleton() {
   return (
@@ -26,7 +34,7 @@ function HomeSkeleton() {
   );
 }
 
-/** The home page: a greeting, the user's profile and their workspaces. */
+/** The home page: the prompt count, quota and "New prompt" first, then profile and workspaces. */
 export function HomeOverview() {
   const me = useMe();
 
@@ -42,13 +50,38 @@ export function HomeOverview() {
     );
   }
 
-  const { user, workspaces } = me.data;
+  const { user, workspaces, promptCount, promptLimit } = me.data;
+  const personal = personalWorkspace(workspaces);
   return (
     <div className="grid gap-6">
       <div>
         <h1 className="text-2xl font-semibold tracking-tight">Welcome, {user.name || user.email}</h1>
         <p className="text-sm text-muted-foreground">Here is your account at a glance.</p>
       </div>
+      <Card>
+        <CardHeader className="flex-row flex-wrap items-start justify-between gap-4">
+          <div className="grid gap-1.5">
+            <CardTitle>Your prompts</CardTitle>
+            <CardDescription>Write, version and publish the prompts you use.</CardDescription>
+          </div>
+          <NewPromptDialog workspaceId={personal?.id} disabled={!canWrite(personal?.role)} />
+        </CardHeader>
+        <CardContent className="grid items-end gap-6 sm:grid-cols-[auto_1fr_auto]">
+          <div>
+            <p className="text-3xl font-semibold tabular-nums" data-testid="prompt-count">
+              {formatNumber(promptCount)}
+            </p>
+            <p className="text-sm text-muted-foreground">prompts created</p>
+          </div>
+          <QuotaIndicator count={promptCount} limit={promptLimit} className="sm:max-w-sm" />
+          <Button variant="outline" asChild>
+            <Link href="/prompts/">
+              <LibraryIcon aria-hidden="true" />
+              Open library
+            </Link>
+          </Button>
+        </CardContent>
+      </Card>
       <ProfileSummary user={user} />
       <WorkspaceList workspaces={workspaces} />
     </div>

@@ -8,6 +8,32 @@ import { z } from "zod";
 import { getPb } from "@/lib/pocketbase";
 import { meSchema, type Me } from "@/lib/validations/me";
 import {
+  exportDocumentSchema,
+  importProgressSchema,
+  importResultSchema,
+  modelCatalogSchema,
+  promptDiffSchema,
+  promptListSchema,
+  promptSchema,
+  promptVersionListSchema,
+  promptVersionSchema,
+  tagListSchema,
+  type CreatePromptRequest,
+  type ExportDocument,
+  type ImportProgress,
+  type ImportResult,
+  type ModelCatalog,
+  type Prompt,
+  type PromptDiff,
+  type PromptList,
+  type PromptStatus,
+  type PromptVersion,
+  type PromptVersionList,
+  type TagList,
+  type UpdatePromptRequest,
+  type Visibility,
+} from "@/lib/validations/prompt";
+import {
   createTokenResponseSchema,
   tokenListSchema,
   type CreateTokenRequest,
@@ -26,6 +52,8 @@ export type ProblemCode =
   | "bad_request"
   | "payload_too_large"
   | "rate_limited"
+  | "quota_exceeded"
+  | "conflict"
   | "internal"
   | "network_error"
   | "invalid_response"
@@ -67,6 +95,8 @@ export class ApiError extends Error {
   readonly detail: string;
   readonly fieldErrors: FieldError[];
   readonly requestId: string | null;
+  /** The problem's extension members (e.g. `limit` and `count` of quota_exceeded). */
+  readonly extra: Readonly<Record<string, unknown>>;
 
   constructor(init: {
     status: number;
@@ -75,6 +105,7 @@ export class ApiError extends Error {
     detail?: string;
     fieldErrors?: FieldError[];
     requestId?: string | null;
+    extra?: Record<string, unknown>;
   }) {
     const title = init.title ?? "Request failed";
     const detail = init.detail ?? title;
@@ -86,6 +117,7 @@ export class ApiError extends Error {
     this.detail = detail;
     this.fieldErrors = init.fieldErrors ?? [];
     this.requestId = init.requestId ?? null;
+    this.extra = init.extra ?? {};
   }
 
   /** The error of one field, if the problem names it. */
@@ -99,7 +131,7 @@ export function isApiError(error: unknown, code?: ProblemCode): error is ApiErro
   return error instanceof ApiError && (code === undefined || error.code === code);
 }
 
-type QueryValue = string | number | boolean | undefined;
+type QueryValue = string | number | boolean | undefined | readonly string[];
 
 interface RequestOptions {
   method?: "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
@@ -116,36 +148,73 @@ export interface ReadOptions {
 function buildUrl(path: string, query?: Record<string, QueryValue>): string {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query ?? {})) {
-    if (value !== undefined) params.set(key, String(value));
+    if (value === undefined) continue;
+    if (Array.isArray(value)) {
+      for (const v of value as readonly string[]) params.append(key, v);
+    } else {
+      params.set(key, String(value));
+    }
   }
   const qs = params.toString();
   return `${API_BASE}${path}${qs ? `?${qs}` : ""}`;
 }
 
+const problemMembers = new Set(["type", "title", "status", "detail", "code", "requestId", "errors", "instance"]);
+
+/** Builds an ApiError from a problem document (any JSON) and the response's status. */
+function apiErrorFromProblem(
+  status: number,
+  body: unknown,
+  fallbackTitle: string,
+  headerRequestId: string | null,
+): ApiError {
+  const parsed = problemSchema.safeParse(body);
+  const problem = parsed.success ? parsed.data : {};
+  const extra: Record<string, unknown> = {};
+  if (parsed.success && body && typeof body === "object") {
+    for (const [key, value] of Object.entries(body)) {
+      if (!problemMembers.has(key)) extra[key] = value;
+    }
+  }
+  const effective = problem.status ?? status;
+  return new ApiError({
+    status: effective,
+    code: problem.code ?? codeByStatus[effective] ?? "internal",
+    title: problem.title ?? (fallbackTitle || "Request failed"),
+    detail: problem.detail ?? problem.title ?? `Request failed with status ${effective}.`,
+    fieldErrors: problem.errors ?? [],
+    requestId: problem.requestId ?? headerRequestId,
+    extra,
+  });
+}
+
 async function problemFrom(res: Response): Promise<ApiError> {
-  const headerRequestId = res.headers.get("X-Request-ID");
   let body: unknown = null;
   try {
     body = await res.json();
   } catch {
     // Not JSON (a proxy's HTML page, an empty body): fall back to the status.
   }
-  const parsed = problemSchema.safeParse(body);
-  const problem = parsed.success ? parsed.data : {};
+  return apiErrorFromProblem(res.status, body, res.statusText, res.headers.get("X-Request-ID"));
+}
+
+function networkError(): ApiError {
   return new ApiError({
-    status: res.status,
-    code: problem.code ?? codeByStatus[res.status] ?? "internal",
-    title: problem.title ?? (res.statusText || "Request failed"),
-    detail: problem.detail ?? problem.title ?? `Request failed with status ${res.status}.`,
-    fieldErrors: problem.errors ?? [],
-    requestId: problem.requestId ?? headerRequestId,
+    status: 0,
+    code: "network_error",
+    title: "Network error",
+    detail: "Could not reach the server. Check your connection and try again.",
   });
+}
+
+function authHeaders(): Record<string, string> {
+  const token = getPb().authStore.token;
+  return token ? { Authorization: `Bearer ${token}` } : {};
 }
 
 async function send(path: string, options: RequestOptions): Promise<Response> {
   const pb = getPb();
-  const headers: Record<string, string> = { Accept: "application/json" };
-  if (pb.authStore.token) headers.Authorization = `Bearer ${pb.authStore.token}`;
+  const headers: Record<string, string> = { Accept: "application/json", ...authHeaders() };
   if (options.body !== undefined) headers["Content-Type"] = "application/json";
 
   let res: Response;
@@ -159,12 +228,7 @@ async function send(path: string, options: RequestOptions): Promise<Response> {
     });
   } catch (err) {
     if (err instanceof DOMException && err.name === "AbortError") throw err;
-    throw new ApiError({
-      status: 0,
-      code: "network_error",
-      title: "Network error",
-      detail: "Could not reach the server. Check your connection and try again.",
-    });
+    throw networkError();
   }
 
   if (!res.ok) {
@@ -174,6 +238,16 @@ async function send(path: string, options: RequestOptions): Promise<Response> {
     throw error;
   }
   return res;
+}
+
+function invalidResponse(status: number, requestId: string | null): ApiError {
+  return new ApiError({
+    status,
+    code: "invalid_response",
+    title: "Unexpected response",
+    detail: "The server sent a response this app does not understand.",
+    requestId,
+  });
 }
 
 async function requestJson<S extends z.ZodType>(
@@ -189,15 +263,7 @@ async function requestJson<S extends z.ZodType>(
     body = undefined;
   }
   const parsed = schema.safeParse(body);
-  if (!parsed.success) {
-    throw new ApiError({
-      status: res.status,
-      code: "invalid_response",
-      title: "Unexpected response",
-      detail: "The server sent a response this app does not understand.",
-      requestId: res.headers.get("X-Request-ID"),
-    });
-  }
+  if (!parsed.success) throw invalidResponse(res.status, res.headers.get("X-Request-ID"));
   return parsed.data;
 }
 
@@ -229,4 +295,236 @@ export function createToken(body: CreateTokenRequest): Promise<CreateTokenRespon
 /** `DELETE /api/v1/tokens/{id}`: revokes a token; a missing one is a not_found ApiError. */
 export function revokeToken(id: string): Promise<void> {
   return requestNoContent(`/tokens/${encodeURIComponent(id)}`, { method: "DELETE" });
+}
+
+// ---------------------------------------------------------------------------
+// Prompts
+
+/** Sort keys of the prompt list. */
+export type PromptSort = "updated" | "created" | "title";
+
+/** Filters, sorting and paging of `GET /api/v1/prompts`. */
+export interface ListPromptsParams {
+  workspace?: string;
+  tags?: readonly string[];
+  status?: PromptStatus;
+  visibility?: Visibility;
+  q?: string;
+  sort?: PromptSort;
+  order?: "asc" | "desc";
+  deleted?: boolean;
+  page?: number;
+  perPage?: number;
+}
+
+const promptPath = (id: string) => `/prompts/${encodeURIComponent(id)}`;
+
+/** `GET /api/v1/prompts`: one page of prompts matching the filters. */
+export function listPrompts(params: ListPromptsParams = {}, options: ReadOptions = {}): Promise<PromptList> {
+  return requestJson("/prompts", promptListSchema, {
+    query: {
+      workspace: params.workspace,
+      tag: params.tags && params.tags.length > 0 ? params.tags : undefined,
+      status: params.status,
+      visibility: params.visibility,
+      q: params.q || undefined,
+      sort: params.sort,
+      order: params.order,
+      deleted: params.deleted ? true : undefined,
+      page: params.page ?? 1,
+      perPage: params.perPage ?? 20,
+    },
+    signal: options.signal,
+  });
+}
+
+/** `GET /api/v1/prompts/{id}`: one prompt, also when it is in the trash. */
+export function getPrompt(id: string, options: ReadOptions = {}): Promise<Prompt> {
+  return requestJson(promptPath(id), promptSchema, { signal: options.signal });
+}
+
+/** `POST /api/v1/prompts`: creates a draft; over the quota it is a quota_exceeded ApiError. */
+export function createPrompt(body: CreatePromptRequest): Promise<Prompt> {
+  return requestJson("/prompts", promptSchema, { method: "POST", body });
+}
+
+/** `PATCH /api/v1/prompts/{id}`: changes the working draft. */
+export function updatePrompt(id: string, body: UpdatePromptRequest): Promise<Prompt> {
+  return requestJson(promptPath(id), promptSchema, { method: "PATCH", body });
+}
+
+/** `DELETE /api/v1/prompts/{id}`: moves to the trash, or with permanent deletes a trashed prompt. */
+export function deletePrompt(id: string, opts: { permanent?: boolean } = {}): Promise<void> {
+  return requestNoContent(promptPath(id), {
+    method: "DELETE",
+    query: { permanent: opts.permanent ? true : undefined },
+  });
+}
+
+/** `POST /api/v1/prompts/{id}/undelete`: brings a prompt back from the trash. */
+export function undeletePrompt(id: string): Promise<Prompt> {
+  return requestJson(`${promptPath(id)}/undelete`, promptSchema, { method: "POST" });
+}
+
+/** `POST /api/v1/prompts/{id}/publish`: snapshots the draft as the next version. */
+export function publishPrompt(id: string, body: { visibility?: Visibility } = {}): Promise<Prompt> {
+  return requestJson(`${promptPath(id)}/publish`, promptSchema, { method: "POST", body });
+}
+
+/** `POST /api/v1/prompts/{id}/archive`. */
+export function archivePrompt(id: string): Promise<Prompt> {
+  return requestJson(`${promptPath(id)}/archive`, promptSchema, { method: "POST" });
+}
+
+/** `POST /api/v1/prompts/{id}/unarchive`: back to a draft or to the published version. */
+export function unarchivePrompt(id: string, to: "draft" | "published"): Promise<Prompt> {
+  return requestJson(`${promptPath(id)}/unarchive`, promptSchema, { method: "POST", body: { to } });
+}
+
+/** `GET /api/v1/prompts/{id}/versions`: every version, newest first. */
+export function listPromptVersions(id: string, options: ReadOptions = {}): Promise<PromptVersionList> {
+  return requestJson(`${promptPath(id)}/versions`, promptVersionListSchema, { signal: options.signal });
+}
+
+/** `GET /api/v1/prompts/{id}/versions/{n}`. */
+export function getPromptVersion(id: string, version: number, options: ReadOptions = {}): Promise<PromptVersion> {
+  return requestJson(`${promptPath(id)}/versions/${version}`, promptVersionSchema, { signal: options.signal });
+}
+
+/** `POST /api/v1/prompts/{id}/versions/{n}/restore`: copies version n into the draft. */
+export function restorePromptVersion(id: string, version: number): Promise<Prompt> {
+  return requestJson(`${promptPath(id)}/versions/${version}/restore`, promptSchema, { method: "POST" });
+}
+
+/** A side of a diff: a version number or the working draft. */
+export type DiffSide = number | "draft";
+
+/** `GET /api/v1/prompts/{id}/diff?from=&to=`. */
+export function getPromptDiff(id: string, from: DiffSide, to: DiffSide, options: ReadOptions = {}): Promise<PromptDiff> {
+  return requestJson(`${promptPath(id)}/diff`, promptDiffSchema, {
+    query: { from: String(from), to: String(to) },
+    signal: options.signal,
+  });
+}
+
+/** `GET /api/v1/prompts/{id}/export`: the export document of one prompt. */
+export function exportPrompt(id: string): Promise<ExportDocument> {
+  return requestJson(`${promptPath(id)}/export`, exportDocumentSchema);
+}
+
+/** `POST /api/v1/prompts/export`: the given prompts, or every live prompt of the workspace. */
+export function exportPrompts(body: { workspaceId?: string; ids?: string[] } = {}): Promise<ExportDocument> {
+  return requestJson("/prompts/export", exportDocumentSchema, { method: "POST", body });
+}
+
+/** Options of an import. */
+export interface ImportOptions {
+  workspace?: string;
+  onConflict: "skip" | "copy";
+  /** Called for each progress event of the stream. */
+  onProgress?: (progress: ImportProgress) => void;
+  signal?: AbortSignal;
+}
+
+interface SseEvent {
+  event: string;
+  data: string;
+}
+
+/** Splits a Server-Sent Events stream into events as they arrive. */
+async function* readSse(body: ReadableStream<Uint8Array>): AsyncGenerator<SseEvent> {
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  let buffer = "";
+  const parse = (block: string): SseEvent | null => {
+    let event = "message";
+    const data: string[] = [];
+    for (const line of block.split(/\r?\n/)) {
+      if (line.startsWith(":")) continue;
+      const colon = line.indexOf(":");
+      const field = colon === -1 ? line : line.slice(0, colon);
+      let value = colon === -1 ? "" : line.slice(colon + 1);
+      if (value.startsWith(" ")) value = value.slice(1);
+      if (field === "event") event = value;
+      else if (field === "data") data.push(value);
+    }
+    return data.length > 0 ? { event, data: data.join("\n") } : null;
+  };
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (value) buffer += decoder.decode(value, { stream: true });
+    let sep: RegExpExecArray | null;
+    while ((sep = /\r?\n\r?\n/.exec(buffer)) !== null) {
+      const block = buffer.slice(0, sep.index);
+      buffer = buffer.slice(sep.index + sep[0].length);
+      const ev = parse(block);
+      if (ev) yield ev;
+    }
+    if (done) break;
+  }
+  const last = parse(buffer.trim());
+  if (last) yield last;
+}
+
+/**
+ * `POST /api/v1/prompts/import`: imports an export document, all or nothing,
+ * reading the Server-Sent Events stream to report progress. A refused import
+ * is an ApiError (validation_failed with `extra.items`, quota_exceeded, …).
+ */
+export async function importPrompts(document: string, options: ImportOptions): Promise<ImportResult> {
+  let res: Response;
+  try {
+    res = await fetch(buildUrl("/prompts/import", { workspace: options.workspace, onConflict: options.onConflict }), {
+      method: "POST",
+      headers: { Accept: "text/event-stream", "Content-Type": "application/json", ...authHeaders() },
+      body: document,
+      signal: options.signal,
+      credentials: "same-origin",
+    });
+  } catch (err) {
+    if (err instanceof DOMException && err.name === "AbortError") throw err;
+    throw networkError();
+  }
+  const requestId = res.headers.get("X-Request-ID");
+  if (!res.ok) {
+    const error = await problemFrom(res);
+    if (error.status === 401) getPb().authStore.clear();
+    throw error;
+  }
+  const contentType = res.headers.get("Content-Type") ?? "";
+  if (!contentType.includes("text/event-stream") || !res.body) {
+    // A server that does not stream answers with the plain JSON result.
+    const parsed = importResultSchema.safeParse(await res.json().catch(() => undefined));
+    if (!parsed.success) throw invalidResponse(res.status, requestId);
+    return parsed.data;
+  }
+  for await (const ev of readSse(res.body)) {
+    let data: unknown;
+    try {
+      data = JSON.parse(ev.data);
+    } catch {
+      throw invalidResponse(res.status, requestId);
+    }
+    if (ev.event === "progress") {
+      const p = importProgressSchema.safeParse(data);
+      if (p.success) options.onProgress?.(p.data);
+    } else if (ev.event === "result") {
+      const r = importResultSchema.safeParse(data);
+      if (!r.success) throw invalidResponse(res.status, requestId);
+      return r.data;
+    } else if (ev.event === "error") {
+      throw apiErrorFromProblem(400, data, "Import failed", requestId);
+    }
+  }
+  throw invalidResponse(res.status, requestId);
+}
+
+/** `GET /api/v1/tags`: the tags of a workspace, most used first. */
+export function listTags(workspace: string | undefined, options: ReadOptions = {}): Promise<TagList> {
+  return requestJson("/tags", tagListSchema, { query: { workspace }, signal: options.signal });
+}
+
+/** `GET /api/v1/models`: the providers and models of the catalog. */
+export function listModels(options: ReadOptions = {}): Promise<ModelCatalog> {
+  return requestJson("/models", modelCatalogSchema, { signal: options.signal });
 }

@@ -1,4 +1,7 @@
-import { ApiError, createToken, getMe, listTokens, revokeToken } from "@/lib/api";
+import { ReadableStream as NodeReadableStream } from "node:stream/web";
+import { TextDecoder as NodeTextDecoder, TextEncoder as NodeTextEncoder } from "node:util";
+
+import { ApiError, createToken, getMe, importPrompts, listTokens, revokeToken } from "@/lib/api";
 import { getPb } from "@/lib/pocketbase";
 
 // fetch is the network edge; jsdom has none, so each test installs its own.
@@ -26,6 +29,8 @@ describe("api", () => {
       jsonResponse(200, {
         user: { id: "u1", email: "a@b.c", name: "A", tier: "free", verified: false, created: "2026-01-01T00:00:00Z" },
         workspaces: [{ id: "w1", name: "Personal", kind: "personal", role: "owner" }],
+        promptCount: 3,
+        promptLimit: 50,
       }),
     );
 
@@ -100,5 +105,82 @@ describe("api", () => {
   it("rejects a response that breaks the contract", async () => {
     fetchMock.mockResolvedValue(jsonResponse(200, { items: "nope" }));
     await expect(listTokens()).rejects.toMatchObject({ code: "invalid_response" });
+  });
+});
+
+describe("importPrompts", () => {
+  beforeAll(() => {
+    // jsdom has no streams or text codecs; Node's are the ones browsers implement.
+    Object.assign(globalThis, { TextEncoder: NodeTextEncoder, TextDecoder: NodeTextDecoder });
+  });
+
+  function sseResponse(chunks: string[]): Response {
+    const encoder = new NodeTextEncoder();
+    const body = new NodeReadableStream<Uint8Array>({
+      start(controller) {
+        for (const c of chunks) controller.enqueue(encoder.encode(c));
+        controller.close();
+      },
+    });
+    return {
+      ok: true,
+      status: 200,
+      statusText: "",
+      headers: new Headers({ "Content-Type": "text/event-stream" }),
+      body: body as unknown as ReadableStream<Uint8Array>,
+    } as Response;
+  }
+
+  it("reads progress events split across chunks, then the result", async () => {
+    fetchMock.mockResolvedValue(
+      sseResponse([
+        'event: progress\ndata: {"phase":"validating","done":1,"total":2}\n\nevent: prog',
+        'ress\ndata: {"phase":"importing","done":2,"total":2}\n\n',
+        'event: result\ndata: {"created":[{"index":0,"title":"A","id":"p1"}],"skipped":[{"index":1,"title":"B","reason":"exists"}]}\n\n',
+      ]),
+    );
+    const progress: unknown[] = [];
+
+    const result = await importPrompts('{"format":"krowoc.prompts"}', {
+      workspace: "w1",
+      onConflict: "skip",
+      onProgress: (p) => progress.push(p),
+    });
+
+    expect(progress).toEqual([
+      { phase: "validating", done: 1, total: 2 },
+      { phase: "importing", done: 2, total: 2 },
+    ]);
+    expect(result.created).toEqual([{ index: 0, title: "A", id: "p1" }]);
+    expect(result.skipped[0]?.reason).toBe("exists");
+    const [url, init] = fetchMock.mock.calls[0] ?? [];
+    expect(url).toBe("/api/v1/prompts/import?workspace=w1&onConflict=skip");
+    expect(new Headers(init?.headers).get("Accept")).toBe("text/event-stream");
+    expect(new Headers(init?.headers).get("Authorization")).toBe("Bearer header.payload.sig");
+  });
+
+  it("turns an error event into an ApiError with the per-item errors", async () => {
+    fetchMock.mockResolvedValue(
+      sseResponse([
+        'event: error\ndata: {"status":400,"code":"validation_failed","title":"Validation failed","detail":"1 prompt is invalid.","items":[{"index":0,"title":"X","errors":[{"field":"title","code":"required","message":"Title is required."}]}]}\n\n',
+      ]),
+    );
+
+    const err = await importPrompts("{}", { onConflict: "copy" }).catch((e: unknown) => e);
+
+    expect(err).toBeInstanceOf(ApiError);
+    expect((err as ApiError).code).toBe("validation_failed");
+    expect((err as ApiError).extra.items).toEqual([
+      { index: 0, title: "X", errors: [{ field: "title", code: "required", message: "Title is required." }] },
+    ]);
+  });
+
+  it("keeps a quota problem's extra members", async () => {
+    fetchMock.mockResolvedValue(
+      jsonResponse(403, { status: 403, code: "quota_exceeded", title: "Quota exceeded", limit: 50, count: 49, requested: 3 }),
+    );
+    const err = await importPrompts("{}", { onConflict: "skip" }).catch((e: unknown) => e);
+    expect((err as ApiError).code).toBe("quota_exceeded");
+    expect((err as ApiError).extra).toMatchObject({ limit: 50, count: 49, requested: 3 });
   });
 });

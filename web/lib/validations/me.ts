@@ -32,5 +32,19 @@ export type Workspace = z.infer<typeof workspaceSchema>;
 export const meSchema = z.object({
   user: userSchema,
   workspaces: z.array(workspaceSchema),
+  /** Live prompts the user owns (the trash does not count). */
+  promptCount: z.number().int(),
+  /** How many prompts the user may own; null means unlimited. */
+  promptLimit: z.number().int().nullable(),
 });
 export type Me = z.infer<typeof meSchema>;
+
+/** Roles that may create and edit in a workspace. */
+export function canWrite(role: WorkspaceRole | undefined): boolean {
+  return role === "owner" || role === "admin" || role === "editor";
+}
+
+/** The user's personal workspace, or the first one when there is none. */
+export function personalWorkspace(workspaces: readonly Workspace[]): Workspace | undefined {
+  return workspaces.find((w) => w.kind === "personal") ?? workspaces[0];
+}
