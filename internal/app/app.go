@@ -225,26 +225,36 @@ func (p *program) serve(ctx context.Context, httpAddr string, origins []string) 
 }
 
 // startHousekeeping runs periodic upkeep until the returned stop is called:
-// for now, purging prompts that have been in the trash past their retention.
+// purging prompts that have been in the trash past their retention (at
+// start and hourly) and, hourly, refreshing the query planner's statistics.
+// Statistics are never gathered at start: on a new, empty database they
+// would tell the planner every table is tiny.
 func (p *program) startHousekeeping(db *store.DB) (stop func()) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
+	purge := func() {
+		n, err := db.PurgeTrash(ctx, db.Now().Add(-store.TrashRetention))
+		if err != nil && ctx.Err() == nil {
+			p.log.Error("purge trash", "error", err)
+		} else if n > 0 {
+			p.log.Info("purged prompts from the trash", "count", n)
+		}
+	}
 	go func() {
 		defer close(done)
+		purge()
 		tick := time.NewTicker(time.Hour)
 		defer tick.Stop()
 		for {
-			n, err := db.PurgeTrash(ctx, db.Now().Add(-store.TrashRetention))
-			if err != nil && ctx.Err() == nil {
-				p.log.Error("purge trash", "error", err)
-			} else if n > 0 {
-				p.log.Info("purged prompts from the trash", "count", n)
-			}
 			select {
 			case <-ctx.Done():
 				return
 			case <-tick.C:
 			}
+			if err := db.Optimize(ctx); err != nil && ctx.Err() == nil {
+				p.log.Warn("optimize the domain database", "error", err)
+			}
+			purge()
 		}
 	}()
 	return func() { cancel(); <-done }

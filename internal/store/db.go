@@ -31,6 +31,7 @@ type DB struct {
 	read    *sql.DB
 	write   *sql.DB
 	dialect Dialect
+	counts  *countCache
 	// Now returns the current time; tests freeze it.
 	Now func() time.Time
 }
@@ -72,7 +73,11 @@ func openSQLite(ctx context.Context, dataDir string) (*DB, error) {
 	write.SetMaxIdleConns(1)
 	write.SetConnMaxLifetime(0)
 
-	read, err := sql.Open("sqlite", dsn+"&_pragma=query_only(1)")
+	// Readers map the file and keep a larger page cache: list pages and
+	// searches touch many rows.
+	// Readers map the file and keep a larger page cache: list pages and
+	// searches touch many rows.
+	read, err := sql.Open("sqlite", dsn+"&_pragma=query_only(1)&_pragma=mmap_size(268435456)&_pragma=cache_size(-16384)")
 	if err != nil {
 		write.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
@@ -82,7 +87,7 @@ func openSQLite(ctx context.Context, dataDir string) (*DB, error) {
 	read.SetMaxIdleConns(conns)
 	read.SetConnMaxLifetime(0)
 
-	db := &DB{read: read, write: write, dialect: SQLite, Now: time.Now}
+	db := &DB{read: read, write: write, dialect: SQLite, counts: newCountCache(), Now: time.Now}
 	if err := write.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
@@ -115,7 +120,7 @@ func openPostgres(ctx context.Context, opts Options) (*DB, error) {
 		pool.Close()
 		return nil, fmt.Errorf("cannot reach the database at %s: %w", describeHost(cfg), unwrapConnectError(err))
 	}
-	return &DB{read: pool, write: pool, dialect: Postgres, Now: time.Now}, nil
+	return &DB{read: pool, write: pool, dialect: Postgres, counts: newCountCache(), Now: time.Now}, nil
 }
 
 // ParsePostgresURL parses a postgres:// URL into a pgx configuration. Its
@@ -148,6 +153,19 @@ func unwrapConnectError(err error) error {
 	if i := strings.LastIndex(msg, ": "); i >= 0 {
 		return errors.New(msg[i+2:])
 	}
+	return err
+}
+
+// Optimize refreshes the statistics the query planner uses for tables
+// whose size changed a lot since they were last measured. On SQLite it runs
+// a sampled PRAGMA optimize (cheap when nothing changed); Postgres's
+// autovacuum does this itself. Do not run it on a new, empty database: the
+// statistics would tell the planner every table is tiny.
+func (db *DB) Optimize(ctx context.Context) error {
+	if db.dialect != SQLite {
+		return nil
+	}
+	_, err := db.write.ExecContext(ctx, "PRAGMA analysis_limit=1000; PRAGMA optimize=0x10002")
 	return err
 }
 
@@ -252,3 +270,5 @@ func (db *DB) RawExec(ctx context.Context, query string, args ...any) error {
 	_, err := db.write.ExecContext(ctx, db.dialect.Rebind(query), args...)
 	return err
 }
+
+func fmtAny(v any) string { return fmt.Sprint(v) }

@@ -155,6 +155,11 @@ func (db *DB) ImportPrompts(ctx context.Context, items []krowoc.ExportedPrompt, 
 	if err != nil {
 		return nil, err
 	}
+	if len(res.Created) >= 1000 {
+		// A large import changes the table's shape; refresh the planner's
+		// statistics now rather than at the next hourly run.
+		_ = db.Optimize(ctx)
+	}
 	return res, nil
 }
 

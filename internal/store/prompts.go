@@ -17,7 +17,8 @@ import (
 // purged for good.
 const TrashRetention = 30 * 24 * time.Hour
 
-const promptColumns = `p.id, p.workspace_id, p.owner_id, p.title, p.description, p.prompt_text, p.tags,
+// promptColumns reads a prompt joined with its text (t).
+const promptColumns = `p.id, p.workspace_id, p.owner_id, p.title, p.description, t.prompt_text, p.tags,
 	p.model_whitelist, p.default_model, p.default_params, p.variables, p.status, p.visibility,
 	p.latest_version, p.published_version, p.has_draft_changes, p.created_by, p.updated_by,
 	p.created_at, p.updated_at, p.deleted_at`
@@ -76,23 +77,27 @@ type PromptFilter struct {
 
 // ListPrompts returns one page of the prompts matching f and their total.
 func (db *DB) ListPrompts(ctx context.Context, f PromptFilter, page Page) ([]PromptSummary, int, error) {
-	where, args := db.promptWhere(f)
+	where, args := db.promptWhere(f, false)
 	if where == "" {
 		return []PromptSummary{}, 0, nil // a search with no words matches nothing
 	}
 	r := db.reader()
-	var total int
-	if err := r.queryRow(ctx, `SELECT COUNT(*) FROM prompts p WHERE `+where, args...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("count prompts: %w", err)
+	total, err := db.countPrompts(ctx, r, f.WorkspaceID, where, args)
+	if err != nil {
+		return nil, 0, err
 	}
 	if total == 0 {
 		return []PromptSummary{}, 0, nil
 	}
+	// A deferred join: the inner query finds the page's ids by walking the
+	// sort order's index; only those rows, with their long text, are read.
+	pageWhere, _ := db.promptWhere(f, true)
 	order := promptOrder(f)
-	rows, err := r.query(ctx, `SELECT p.id, p.workspace_id, p.title, p.description, substr(p.prompt_text, 1, `+fmt.Sprint(excerptChars)+`),
+	rows, err := r.query(ctx, `SELECT p.id, p.workspace_id, p.title, p.description, substr(t.prompt_text, 1, `+fmt.Sprint(excerptChars)+`),
 		p.tags, p.status, p.visibility, p.latest_version, p.published_version, p.has_draft_changes, p.owner_id,
 		p.created_at, p.updated_at, p.deleted_at
-		FROM prompts p WHERE `+where+` ORDER BY `+order+` LIMIT ? OFFSET ?`,
+		FROM prompts p JOIN prompt_texts t ON t.prompt_id = p.id WHERE p.id IN (SELECT p.id FROM prompts p WHERE `+pageWhere+` ORDER BY `+order+` LIMIT ? OFFSET ?)
+		ORDER BY `+order,
 		append(args, page.Limit(), page.Offset())...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list prompts: %w", err)
@@ -116,7 +121,47 @@ func (db *DB) ListPrompts(ctx context.Context, f PromptFilter, page Page) ([]Pro
 	return out, total, rows.Err()
 }
 
-func (db *DB) promptWhere(f PromptFilter) (string, []any) {
+// countPrompts counts the prompts matching where, from the cache when the
+// workspace's prompts have not changed since.
+func (db *DB) countPrompts(ctx context.Context, r reader, workspaceID, where string, args []any) (int, error) {
+	var rev int64
+	if err := r.queryRow(ctx, `SELECT prompts_rev FROM workspaces WHERE id = ?`, workspaceID).Scan(&rev); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return 0, nil
+		}
+		return 0, fmt.Errorf("read prompts revision: %w", err)
+	}
+	key := countKey(rev, where, args)
+	if n, ok := db.counts.get(key); ok {
+		return n, nil
+	}
+	var total int
+	if err := r.queryRow(ctx, `SELECT COUNT(*) FROM prompts p WHERE `+where, args...).Scan(&total); err != nil {
+		return 0, fmt.Errorf("count prompts: %w", err)
+	}
+	db.counts.put(key, total)
+	return total, nil
+}
+
+// bumpPromptsRev marks a workspace's prompts as changed, invalidating
+// cached counts. It runs in the transaction of the change.
+func bumpPromptsRev(ctx context.Context, tx *Tx, workspaceID string) error {
+	if _, err := tx.exec(ctx, `UPDATE workspaces SET prompts_rev = prompts_rev + 1 WHERE id = ?`, workspaceID); err != nil {
+		return fmt.Errorf("bump prompts revision: %w", err)
+	}
+	return nil
+}
+
+// promptWhere builds the filter of a prompt list. For a page (forPage), tag
+// and search membership are marked so that SQLite walks the index of the
+// sort order and stops after one page, instead of fetching every match to
+// sort them: without correlation statistics its planner prefers the
+// latter, which costs a row read per match. Counts keep the natural plan.
+func (db *DB) promptWhere(f PromptFilter, forPage bool) (string, []any) {
+	member := "p.id IN ("
+	if forPage {
+		member = db.dialect.noIndex("p.id") + " IN ("
+	}
 	var b strings.Builder
 	args := []any{f.WorkspaceID}
 	b.WriteString("p.workspace_id = ?")
@@ -134,7 +179,7 @@ func (db *DB) promptWhere(f PromptFilter) (string, []any) {
 		args = append(args, string(f.Visibility))
 	}
 	if tags := krowoc.NormalizeTags(f.Tags); len(tags) > 0 {
-		b.WriteString(" AND p.id IN (SELECT prompt_id FROM prompt_tags WHERE workspace_id = ? AND tag IN (")
+		b.WriteString(" AND " + member + "SELECT prompt_id FROM prompt_tags WHERE workspace_id = ? AND tag IN (")
 		args = append(args, f.WorkspaceID)
 		for i, t := range tags {
 			if i > 0 {
@@ -151,7 +196,7 @@ func (db *DB) promptWhere(f PromptFilter) (string, []any) {
 			return "", nil
 		}
 		b.WriteString(" AND ")
-		b.WriteString(db.dialect.searchPredicate())
+		b.WriteString(db.dialect.searchPredicate(forPage))
 		args = append(args, q)
 	}
 	return b.String(), args
@@ -173,11 +218,25 @@ func promptOrder(f PromptFilter) string {
 
 // searchPredicate is the one query fragment that differs by dialect: FTS5 on
 // SQLite, a GIN-indexed tsvector on Postgres.
-func (d Dialect) searchPredicate() string {
+func (d Dialect) searchPredicate(forPage bool) string {
 	if d == Postgres {
 		return "p.search @@ to_tsquery('simple', ?)"
 	}
-	return "p.rid IN (SELECT rowid FROM prompts_fts WHERE prompts_fts MATCH ?)"
+	rid := "p.rid"
+	if forPage {
+		rid = d.noIndex(rid)
+	}
+	return rid + " IN (SELECT rowid FROM prompts_fts WHERE prompts_fts MATCH ?)"
+}
+
+// noIndex marks a column so SQLite's planner will not drive the query from
+// its index (the unary + operator); Postgres plans by its statistics and
+// needs no hint.
+func (d Dialect) noIndex(col string) string {
+	if d == SQLite {
+		return "+" + col
+	}
+	return col
 }
 
 // searchQuery turns free text into a query of word prefixes that must all
@@ -210,7 +269,7 @@ func (db *DB) GetPrompt(ctx context.Context, id string) (*krowoc.Prompt, error) 
 }
 
 func getPrompt(ctx context.Context, q queryer, id string) (*krowoc.Prompt, error) {
-	p, err := scanPrompt(q.queryRow(ctx, `SELECT `+promptColumns+` FROM prompts p WHERE p.id = ?`, id))
+	p, err := scanPrompt(q.queryRow(ctx, `SELECT `+promptColumns+` FROM prompts p JOIN prompt_texts t ON t.prompt_id = p.id WHERE p.id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, krowoc.NotFound("prompt")
 	}
@@ -256,11 +315,11 @@ func insertPrompt(ctx context.Context, tx *Tx, workspaceID, userID string, c kro
 		HasDraftChanges: true, OwnerID: userID, CreatedBy: userID, UpdatedBy: userID,
 		CreatedAt: fromMillis(toMillis(created)), UpdatedAt: fromMillis(toMillis(updated)),
 	}
-	_, err := tx.exec(ctx, `INSERT INTO prompts (id, workspace_id, owner_id, title, description, prompt_text, tags,
+	_, err := tx.exec(ctx, `INSERT INTO prompts (id, workspace_id, owner_id, title, description, tags,
 		model_whitelist, default_model, default_params, variables, status, visibility, latest_version,
 		published_version, has_draft_changes, created_by, updated_by, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, NULL, ?, ?, ?, ?, ?)`,
-		p.ID, workspaceID, userID, c.Title, c.Description, c.PromptText, encodeJSON(c.Tags),
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, NULL, ?, ?, ?, ?, ?)`,
+		p.ID, workspaceID, userID, c.Title, c.Description, encodeJSON(c.Tags),
 		encodeJSON(c.ModelWhitelist), c.DefaultModel, encodeJSON(c.DefaultParams), encodeJSON(c.Variables),
 		string(status), string(vis), true, userID, userID, toMillis(created), toMillis(updated))
 	if err != nil {
@@ -269,7 +328,13 @@ func insertPrompt(ctx context.Context, tx *Tx, workspaceID, userID string, c kro
 		}
 		return nil, fmt.Errorf("insert prompt: %w", err)
 	}
+	if _, err := tx.exec(ctx, `INSERT INTO prompt_texts (prompt_id, prompt_text) VALUES (?, ?)`, p.ID, c.PromptText); err != nil {
+		return nil, fmt.Errorf("insert prompt text: %w", err)
+	}
 	if err := writeTags(ctx, tx, p.ID, workspaceID, c.Tags); err != nil {
+		return nil, err
+	}
+	if err := bumpPromptsRev(ctx, tx, workspaceID); err != nil {
 		return nil, err
 	}
 	return p, nil
@@ -397,16 +462,24 @@ func saveDraft(ctx context.Context, tx *Tx, p *krowoc.Prompt, userID string) err
 	p.UpdatedBy = userID
 	p.UpdatedAt = fromMillis(toMillis(tx.now))
 	c := p.PromptContent
-	_, err := tx.exec(ctx, `UPDATE prompts SET title = ?, description = ?, prompt_text = ?, tags = ?, model_whitelist = ?,
+	_, err := tx.exec(ctx, `UPDATE prompts SET title = ?, description = ?, tags = ?, model_whitelist = ?,
 		default_model = ?, default_params = ?, variables = ?, status = ?, visibility = ?, latest_version = ?,
 		published_version = ?, has_draft_changes = ?, updated_by = ?, updated_at = ? WHERE id = ?`,
-		c.Title, c.Description, c.PromptText, encodeJSON(c.Tags), encodeJSON(c.ModelWhitelist), c.DefaultModel,
+		c.Title, c.Description, encodeJSON(c.Tags), encodeJSON(c.ModelWhitelist), c.DefaultModel,
 		encodeJSON(c.DefaultParams), encodeJSON(c.Variables), string(p.Status), string(p.Visibility), p.LatestVersion,
 		toNullInt(p.PublishedVersion), changed, userID, toMillis(tx.now), p.ID)
 	if err != nil {
 		return fmt.Errorf("update prompt %s: %w", p.ID, err)
 	}
-	return writeTags(ctx, tx, p.ID, p.WorkspaceID, c.Tags)
+	// Only a changed text is written: rewriting it re-indexes it for search.
+	if _, err := tx.exec(ctx, `UPDATE prompt_texts SET prompt_text = ? WHERE prompt_id = ? AND prompt_text <> ?`,
+		c.PromptText, p.ID, c.PromptText); err != nil {
+		return fmt.Errorf("update prompt text %s: %w", p.ID, err)
+	}
+	if err := writeTags(ctx, tx, p.ID, p.WorkspaceID, c.Tags); err != nil {
+		return err
+	}
+	return bumpPromptsRev(ctx, tx, p.WorkspaceID)
 }
 
 // PublishPrompt makes the working draft the next immutable version and the
@@ -591,6 +664,9 @@ func (db *DB) DeletePrompt(ctx context.Context, id, userID string) error {
 		if _, err := tx.exec(ctx, `UPDATE prompts SET deleted_at = ?, updated_by = ? WHERE id = ?`, toMillis(tx.now), userID, id); err != nil {
 			return fmt.Errorf("delete prompt: %w", err)
 		}
+		if err := bumpPromptsRev(ctx, tx, p.WorkspaceID); err != nil {
+			return err
+		}
 		return releaseQuota(ctx, tx, p.OwnerID, 1)
 	})
 }
@@ -614,7 +690,7 @@ func (db *DB) UndeletePrompt(ctx context.Context, id, userID string, limit int) 
 			return fmt.Errorf("undelete prompt: %w", err)
 		}
 		p.DeletedAt = nil
-		return nil
+		return bumpPromptsRev(ctx, tx, p.WorkspaceID)
 	})
 	if err != nil {
 		return nil, err
@@ -633,8 +709,10 @@ func (db *DB) PurgePrompt(ctx context.Context, id string) error {
 		if p.DeletedAt == nil {
 			return krowoc.Errorf(krowoc.ECodeConflict, "Move the prompt to the trash before deleting it for good.")
 		}
-		_, err = tx.exec(ctx, `DELETE FROM prompts WHERE id = ?`, id)
-		return err
+		if _, err = tx.exec(ctx, `DELETE FROM prompts WHERE id = ?`, id); err != nil {
+			return err
+		}
+		return bumpPromptsRev(ctx, tx, p.WorkspaceID)
 	})
 }
 
@@ -643,6 +721,10 @@ func (db *DB) PurgePrompt(ctx context.Context, id string) error {
 func (db *DB) PurgeTrash(ctx context.Context, cutoff time.Time) (int, error) {
 	var n int64
 	err := db.Update(ctx, func(tx *Tx) error {
+		if _, err := tx.exec(ctx, `UPDATE workspaces SET prompts_rev = prompts_rev + 1
+			WHERE id IN (SELECT workspace_id FROM prompts WHERE deleted_at IS NOT NULL AND deleted_at < ?)`, toMillis(cutoff)); err != nil {
+			return err
+		}
 		res, err := tx.exec(ctx, `DELETE FROM prompts WHERE deleted_at IS NOT NULL AND deleted_at < ?`, toMillis(cutoff))
 		if err != nil {
 			return err

@@ -1,6 +1,8 @@
 -- Prompts: the row is the working draft; published content lives in
--- prompt_versions. rid aliases SQLite's rowid so the full-text index can
--- point at rows that never move.
+-- prompt_versions. The long text lives in prompt_texts so that prompt rows
+-- stay narrow: lists, filters and counts read many rows and few texts.
+-- rid aliases SQLite's rowid so the full-text index can point at rows that
+-- never move.
 CREATE TABLE prompts (
     rid               INTEGER PRIMARY KEY,
     id                TEXT NOT NULL UNIQUE,
@@ -8,7 +10,6 @@ CREATE TABLE prompts (
     owner_id          TEXT NOT NULL,
     title             TEXT NOT NULL,
     description       TEXT NOT NULL DEFAULT '',
-    prompt_text       TEXT NOT NULL,
     tags              TEXT NOT NULL DEFAULT '[]',
     model_whitelist   TEXT NOT NULL DEFAULT '[]',
     default_model     TEXT NOT NULL DEFAULT '',
@@ -26,9 +27,17 @@ CREATE TABLE prompts (
     deleted_at        BIGINT
 );
 
-CREATE INDEX prompts_ws_updated ON prompts (workspace_id, deleted_at, updated_at);
-CREATE INDEX prompts_ws_created ON prompts (workspace_id, deleted_at, created_at);
-CREATE INDEX prompts_ws_title ON prompts (workspace_id, deleted_at, lower(title));
+-- List indexes cover every filter column, so a page is found without
+-- reading the (wide) rows; only the 20 rows shown are read.
+CREATE TABLE prompt_texts (
+    prompt_id   TEXT PRIMARY KEY REFERENCES prompts (id) ON DELETE CASCADE,
+    prompt_text TEXT NOT NULL
+);
+
+CREATE INDEX prompts_ws_updated ON prompts (workspace_id, deleted_at, updated_at, id, status, visibility);
+CREATE INDEX prompts_ws_created ON prompts (workspace_id, deleted_at, created_at, id, status, visibility);
+CREATE INDEX prompts_ws_title ON prompts (workspace_id, deleted_at, lower(title), id, status, visibility);
+CREATE INDEX prompts_ws_status ON prompts (workspace_id, deleted_at, status, updated_at, id, visibility);
 CREATE INDEX prompts_owner ON prompts (owner_id, deleted_at);
 CREATE INDEX prompts_deleted ON prompts (deleted_at);
 
@@ -39,7 +48,7 @@ CREATE TABLE prompt_tags (
     PRIMARY KEY (prompt_id, tag)
 );
 
-CREATE INDEX prompt_tags_ws_tag ON prompt_tags (workspace_id, tag);
+CREATE INDEX prompt_tags_ws_tag ON prompt_tags (workspace_id, tag, prompt_id);
 
 -- Versions are immutable: the trigger refuses every UPDATE.
 CREATE TABLE prompt_versions (
@@ -69,26 +78,36 @@ CREATE TABLE prompt_quota (
     used    INTEGER NOT NULL DEFAULT 0
 );
 
--- Full-text search over title, description, text and tags.
+-- Full-text search over title, description, text and tags. The index
+-- keeps no copy of the text (contentless, deletable by rowid); triggers on
+-- both tables keep it in step with each row.
 CREATE VIRTUAL TABLE prompts_fts USING fts5 (
     title, description, prompt_text, tags,
-    content = 'prompts', content_rowid = 'rid',
+    content = '', contentless_delete = 1,
     tokenize = 'unicode61 remove_diacritics 2'
 );
 
-CREATE TRIGGER prompts_fts_insert AFTER INSERT ON prompts BEGIN
+CREATE TRIGGER prompt_texts_fts_insert AFTER INSERT ON prompt_texts BEGIN
     INSERT INTO prompts_fts (rowid, title, description, prompt_text, tags)
-    VALUES (new.rid, new.title, new.description, new.prompt_text, new.tags);
+    SELECT p.rid, p.title, p.description, new.prompt_text, p.tags FROM prompts p WHERE p.id = new.prompt_id;
+END;
+
+CREATE TRIGGER prompt_texts_fts_update AFTER UPDATE OF prompt_text ON prompt_texts BEGIN
+    DELETE FROM prompts_fts WHERE rowid = (SELECT rid FROM prompts WHERE id = new.prompt_id);
+    INSERT INTO prompts_fts (rowid, title, description, prompt_text, tags)
+    SELECT p.rid, p.title, p.description, new.prompt_text, p.tags FROM prompts p WHERE p.id = new.prompt_id;
+END;
+
+CREATE TRIGGER prompts_fts_update AFTER UPDATE OF title, description, tags ON prompts BEGIN
+    DELETE FROM prompts_fts WHERE rowid = new.rid;
+    INSERT INTO prompts_fts (rowid, title, description, prompt_text, tags)
+    SELECT new.rid, new.title, new.description, t.prompt_text, new.tags FROM prompt_texts t WHERE t.prompt_id = new.id;
 END;
 
 CREATE TRIGGER prompts_fts_delete AFTER DELETE ON prompts BEGIN
-    INSERT INTO prompts_fts (prompts_fts, rowid, title, description, prompt_text, tags)
-    VALUES ('delete', old.rid, old.title, old.description, old.prompt_text, old.tags);
+    DELETE FROM prompts_fts WHERE rowid = old.rid;
 END;
 
-CREATE TRIGGER prompts_fts_update AFTER UPDATE OF title, description, prompt_text, tags ON prompts BEGIN
-    INSERT INTO prompts_fts (prompts_fts, rowid, title, description, prompt_text, tags)
-    VALUES ('delete', old.rid, old.title, old.description, old.prompt_text, old.tags);
-    INSERT INTO prompts_fts (rowid, title, description, prompt_text, tags)
-    VALUES (new.rid, new.title, new.description, new.prompt_text, new.tags);
-END;
+-- Bumped by every write to a workspace's prompts; list totals are cached
+-- against it, so a cached count is never stale.
+ALTER TABLE workspaces ADD COLUMN prompts_rev BIGINT NOT NULL DEFAULT 0;
