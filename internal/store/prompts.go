@@ -82,7 +82,7 @@ func (db *DB) ListPrompts(ctx context.Context, f PromptFilter, page Page) ([]Pro
 		return []PromptSummary{}, 0, nil // a search with no words matches nothing
 	}
 	r := db.reader()
-	total, err := db.countPrompts(ctx, r, f.WorkspaceID, where, args)
+	total, err := db.countPrompts(ctx, r, f, where, args)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -91,7 +91,7 @@ func (db *DB) ListPrompts(ctx context.Context, f PromptFilter, page Page) ([]Pro
 	}
 	// A deferred join: the inner query finds the page's ids by walking the
 	// sort order's index; only those rows, with their long text, are read.
-	pageWhere, _ := db.promptWhere(f, true)
+	pageWhere, _ := db.promptWhere(f, total > walkIndexAbove)
 	order := promptOrder(f)
 	rows, err := r.query(ctx, `SELECT p.id, p.workspace_id, p.title, p.description, substr(t.prompt_text, 1, `+fmt.Sprint(excerptChars)+`),
 		p.tags, p.status, p.visibility, p.latest_version, p.published_version, p.has_draft_changes, p.owner_id,
@@ -121,11 +121,16 @@ func (db *DB) ListPrompts(ctx context.Context, f PromptFilter, page Page) ([]Pro
 	return out, total, rows.Err()
 }
 
+// walkIndexAbove is the number of matches past which a page is found by
+// walking the sort order's index rather than by reading every match.
+const walkIndexAbove = 1000
+
 // countPrompts counts the prompts matching where, from the cache when the
-// workspace's prompts have not changed since.
-func (db *DB) countPrompts(ctx context.Context, r reader, workspaceID, where string, args []any) (int, error) {
+// workspace's prompts have not changed since. On SQLite a search with no
+// other filter is counted inside the full-text index alone.
+func (db *DB) countPrompts(ctx context.Context, r reader, f PromptFilter, where string, args []any) (int, error) {
 	var rev int64
-	if err := r.queryRow(ctx, `SELECT prompts_rev FROM workspaces WHERE id = ?`, workspaceID).Scan(&rev); err != nil {
+	if err := r.queryRow(ctx, `SELECT prompts_rev FROM workspaces WHERE id = ?`, f.WorkspaceID).Scan(&rev); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return 0, nil
 		}
@@ -136,7 +141,11 @@ func (db *DB) countPrompts(ctx context.Context, r reader, workspaceID, where str
 		return n, nil
 	}
 	var total int
-	if err := r.queryRow(ctx, `SELECT COUNT(*) FROM prompts p WHERE `+where, args...).Scan(&total); err != nil {
+	countSQL, countArgs := `SELECT COUNT(*) FROM prompts p WHERE `+where, args
+	if db.dialect == SQLite && f.Query != "" && len(f.Tags) == 0 && f.Status == "" && f.Visibility == "" {
+		countSQL, countArgs = `SELECT COUNT(*) FROM prompts_fts WHERE prompts_fts MATCH ?`, args[len(args)-1:]
+	}
+	if err := r.queryRow(ctx, countSQL, countArgs...).Scan(&total); err != nil {
 		return 0, fmt.Errorf("count prompts: %w", err)
 	}
 	db.counts.put(key, total)
@@ -191,7 +200,7 @@ func (db *DB) promptWhere(f PromptFilter, forPage bool) (string, []any) {
 		fmt.Fprintf(&b, ") GROUP BY prompt_id HAVING COUNT(*) = %d)", len(tags))
 	}
 	if strings.TrimSpace(f.Query) != "" {
-		q := db.dialect.searchQuery(f.Query)
+		q := db.dialect.searchQuery(f.Query, f.WorkspaceID, f.Deleted)
 		if q == "" {
 			return "", nil
 		}
@@ -240,13 +249,18 @@ func (d Dialect) noIndex(col string) string {
 }
 
 // searchQuery turns free text into a query of word prefixes that must all
-// match, in the dialect's syntax; "" when the text has no words.
-func (d Dialect) searchQuery(text string) string {
+// match, in the dialect's syntax; "" when the text has no words. On SQLite
+// the query also names the workspace and trash scope (see the scope column
+// of prompts_fts), so the index itself limits and counts the matches.
+func (d Dialect) searchQuery(text, workspaceID string, deleted bool) string {
 	words := strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
 	})
 	if len(words) > 8 {
 		words = words[:8]
+	}
+	if len(words) == 0 {
+		return ""
 	}
 	parts := make([]string, 0, len(words))
 	for _, w := range words {
@@ -259,7 +273,11 @@ func (d Dialect) searchQuery(text string) string {
 	if d == Postgres {
 		return strings.Join(parts, " & ")
 	}
-	return strings.Join(parts, " ")
+	scope := "live"
+	if deleted {
+		scope = "trash"
+	}
+	return `scope : "` + scope + strings.ReplaceAll(workspaceID, "-", "") + `" AND {title description prompt_text tags} : (` + strings.Join(parts, " ") + `)`
 }
 
 // GetPrompt returns the prompt with the given id, including one in the

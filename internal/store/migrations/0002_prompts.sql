@@ -80,28 +80,36 @@ CREATE TABLE prompt_quota (
 
 -- Full-text search over title, description, text and tags. The index
 -- keeps no copy of the text (contentless, deletable by rowid); triggers on
--- both tables keep it in step with each row.
+-- both tables keep it in step with each row. scope holds one token, 'live'
+-- or 'trash' followed by the workspace id without dashes, so a search is
+-- limited to one workspace's live prompts (and counted) inside the index.
 CREATE VIRTUAL TABLE prompts_fts USING fts5 (
-    title, description, prompt_text, tags,
+    title, description, prompt_text, tags, scope,
     content = '', contentless_delete = 1,
     tokenize = 'unicode61 remove_diacritics 2'
 );
 
 CREATE TRIGGER prompt_texts_fts_insert AFTER INSERT ON prompt_texts BEGIN
-    INSERT INTO prompts_fts (rowid, title, description, prompt_text, tags)
-    SELECT p.rid, p.title, p.description, new.prompt_text, p.tags FROM prompts p WHERE p.id = new.prompt_id;
+    INSERT INTO prompts_fts (rowid, title, description, prompt_text, tags, scope)
+    SELECT p.rid, p.title, p.description, new.prompt_text, p.tags,
+        CASE WHEN p.deleted_at IS NULL THEN 'live' ELSE 'trash' END || replace(p.workspace_id, '-', '')
+    FROM prompts p WHERE p.id = new.prompt_id;
 END;
 
 CREATE TRIGGER prompt_texts_fts_update AFTER UPDATE OF prompt_text ON prompt_texts BEGIN
     DELETE FROM prompts_fts WHERE rowid = (SELECT rid FROM prompts WHERE id = new.prompt_id);
-    INSERT INTO prompts_fts (rowid, title, description, prompt_text, tags)
-    SELECT p.rid, p.title, p.description, new.prompt_text, p.tags FROM prompts p WHERE p.id = new.prompt_id;
+    INSERT INTO prompts_fts (rowid, title, description, prompt_text, tags, scope)
+    SELECT p.rid, p.title, p.description, new.prompt_text, p.tags,
+        CASE WHEN p.deleted_at IS NULL THEN 'live' ELSE 'trash' END || replace(p.workspace_id, '-', '')
+    FROM prompts p WHERE p.id = new.prompt_id;
 END;
 
-CREATE TRIGGER prompts_fts_update AFTER UPDATE OF title, description, tags ON prompts BEGIN
+CREATE TRIGGER prompts_fts_update AFTER UPDATE OF title, description, tags, deleted_at ON prompts BEGIN
     DELETE FROM prompts_fts WHERE rowid = new.rid;
-    INSERT INTO prompts_fts (rowid, title, description, prompt_text, tags)
-    SELECT new.rid, new.title, new.description, t.prompt_text, new.tags FROM prompt_texts t WHERE t.prompt_id = new.id;
+    INSERT INTO prompts_fts (rowid, title, description, prompt_text, tags, scope)
+    SELECT new.rid, new.title, new.description, t.prompt_text, new.tags,
+        CASE WHEN new.deleted_at IS NULL THEN 'live' ELSE 'trash' END || replace(new.workspace_id, '-', '')
+    FROM prompt_texts t WHERE t.prompt_id = new.id;
 END;
 
 CREATE TRIGGER prompts_fts_delete AFTER DELETE ON prompts BEGIN
