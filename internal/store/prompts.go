@@ -48,6 +48,16 @@ type PromptSummary struct {
 // excerptChars is how much of the text a summary carries.
 const excerptChars = 280
 
+// summaryColumns reads a PromptSummary from prompts p joined with texts t.
+var summaryColumns = `p.id, p.workspace_id, p.title, p.description, substr(t.prompt_text, 1, ` + fmt.Sprint(excerptChars) + `),
+	p.tags, p.status, p.visibility, p.latest_version, p.published_version, p.has_draft_changes, p.owner_id,
+	p.created_at, p.updated_at, p.deleted_at`
+
+// searchOnly reports whether f is a free-text search with no other filter.
+func searchOnly(f PromptFilter) bool {
+	return f.Query != "" && len(f.Tags) == 0 && f.Status == "" && f.Visibility == ""
+}
+
 // PromptSort orders prompt lists.
 type PromptSort string
 
@@ -66,7 +76,8 @@ type PromptFilter struct {
 	Status     krowoc.PromptStatus
 	Visibility krowoc.Visibility
 	// Query is free text matched as word prefixes against title,
-	// description, text and tags.
+	// description, text and tags. With no Sort, matches come newest-added
+	// first.
 	Query string
 	// Deleted lists the trash instead of the live prompts.
 	Deleted bool
@@ -89,16 +100,25 @@ func (db *DB) ListPrompts(ctx context.Context, f PromptFilter, page Page) ([]Pro
 	if total == 0 {
 		return []PromptSummary{}, 0, nil
 	}
-	// A deferred join: the inner query finds the page's ids by walking the
-	// sort order's index; only those rows, with their long text, are read.
-	pageWhere, _ := db.promptWhere(f, total > walkIndexAbove)
-	order := promptOrder(f)
-	rows, err := r.query(ctx, `SELECT p.id, p.workspace_id, p.title, p.description, substr(t.prompt_text, 1, `+fmt.Sprint(excerptChars)+`),
-		p.tags, p.status, p.visibility, p.latest_version, p.published_version, p.has_draft_changes, p.owner_id,
-		p.created_at, p.updated_at, p.deleted_at
-		FROM prompts p JOIN prompt_texts t ON t.prompt_id = p.id WHERE p.id IN (SELECT p.id FROM prompts p WHERE `+pageWhere+` ORDER BY `+order+` LIMIT ? OFFSET ?)
-		ORDER BY `+order,
-		append(args, page.Limit(), page.Offset())...)
+	var rows *sql.Rows
+	if db.dialect == SQLite && searchOnly(f) && f.Sort == "" {
+		// The full-text index returns its matches newest-added first and
+		// stops after one page; nothing else is read.
+		rows, err = r.query(ctx, `SELECT `+summaryColumns+`
+			FROM prompts p JOIN prompt_texts t ON t.prompt_id = p.id
+			WHERE p.rid IN (SELECT rowid FROM prompts_fts WHERE prompts_fts MATCH ? ORDER BY rowid DESC LIMIT ? OFFSET ?)
+			ORDER BY p.rid DESC`, args[len(args)-1], page.Limit(), page.Offset())
+	} else {
+		// A deferred join: the inner query finds the page's ids by walking
+		// the sort order's index; only those rows, with their text, are read.
+		pageWhere, _ := db.promptWhere(f, total > walkIndexAbove)
+		order := promptOrder(f)
+		rows, err = r.query(ctx, `SELECT `+summaryColumns+`
+			FROM prompts p JOIN prompt_texts t ON t.prompt_id = p.id
+			WHERE p.id IN (SELECT p.id FROM prompts p WHERE `+pageWhere+` ORDER BY `+order+` LIMIT ? OFFSET ?)
+			ORDER BY `+order,
+			append(args, page.Limit(), page.Offset())...)
+	}
 	if err != nil {
 		return nil, 0, fmt.Errorf("list prompts: %w", err)
 	}
@@ -142,7 +162,7 @@ func (db *DB) countPrompts(ctx context.Context, r reader, f PromptFilter, where 
 	}
 	var total int
 	countSQL, countArgs := `SELECT COUNT(*) FROM prompts p WHERE `+where, args
-	if db.dialect == SQLite && f.Query != "" && len(f.Tags) == 0 && f.Status == "" && f.Visibility == "" {
+	if db.dialect == SQLite && searchOnly(f) {
 		countSQL, countArgs = `SELECT COUNT(*) FROM prompts_fts WHERE prompts_fts MATCH ?`, args[len(args)-1:]
 	}
 	if err := r.queryRow(ctx, countSQL, countArgs...).Scan(&total); err != nil {
@@ -216,7 +236,11 @@ func promptOrder(f PromptFilter) string {
 	if f.Order == "asc" || (f.Order == "" && f.Sort == SortTitle) {
 		dir = "ASC"
 	}
-	switch f.Sort {
+	sort := f.Sort
+	if sort == "" && f.Query != "" {
+		sort = SortCreated // searches list the newest prompts first
+	}
+	switch sort {
 	case SortCreated:
 		return "p.created_at " + dir + ", p.id " + dir
 	case SortTitle:
