@@ -208,16 +208,22 @@ func (db *DB) promptWhere(f PromptFilter, forPage bool) (string, []any) {
 		args = append(args, string(f.Visibility))
 	}
 	if tags := krowoc.NormalizeTags(f.Tags); len(tags) > 0 {
-		b.WriteString(" AND " + member + "SELECT prompt_id FROM prompt_tags WHERE workspace_id = ? AND tag IN (")
+		b.WriteString(" AND " + member + "SELECT prompt_id FROM prompt_tags WHERE workspace_id = ? AND tag ")
 		args = append(args, f.WorkspaceID)
-		for i, t := range tags {
-			if i > 0 {
-				b.WriteString(", ")
+		if len(tags) == 1 {
+			b.WriteString("= ?)")
+			args = append(args, tags[0])
+		} else {
+			b.WriteString("IN (")
+			for i, t := range tags {
+				if i > 0 {
+					b.WriteString(", ")
+				}
+				b.WriteString("?")
+				args = append(args, t)
 			}
-			b.WriteString("?")
-			args = append(args, t)
+			fmt.Fprintf(&b, ") GROUP BY prompt_id HAVING COUNT(*) = %d)", len(tags))
 		}
-		fmt.Fprintf(&b, ") GROUP BY prompt_id HAVING COUNT(*) = %d)", len(tags))
 	}
 	if strings.TrimSpace(f.Query) != "" {
 		q := db.dialect.searchQuery(f.Query, f.WorkspaceID, f.Deleted)
@@ -244,7 +250,7 @@ func promptOrder(f PromptFilter) string {
 	case SortCreated:
 		return "p.created_at " + dir + ", p.id " + dir
 	case SortTitle:
-		return "lower(p.title) " + dir + ", p.id " + dir
+		return "p.title_key " + dir + ", p.id " + dir
 	}
 	return "p.updated_at " + dir + ", p.id " + dir
 }
@@ -357,11 +363,11 @@ func insertPrompt(ctx context.Context, tx *Tx, workspaceID, userID string, c kro
 		HasDraftChanges: true, OwnerID: userID, CreatedBy: userID, UpdatedBy: userID,
 		CreatedAt: fromMillis(toMillis(created)), UpdatedAt: fromMillis(toMillis(updated)),
 	}
-	_, err := tx.exec(ctx, `INSERT INTO prompts (id, workspace_id, owner_id, title, description, tags,
+	_, err := tx.exec(ctx, `INSERT INTO prompts (id, workspace_id, owner_id, title, title_key, description, tags,
 		model_whitelist, default_model, default_params, variables, status, visibility, latest_version,
 		published_version, has_draft_changes, created_by, updated_by, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, NULL, ?, ?, ?, ?, ?)`,
-		p.ID, workspaceID, userID, c.Title, c.Description, encodeJSON(c.Tags),
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, NULL, ?, ?, ?, ?, ?)`,
+		p.ID, workspaceID, userID, c.Title, strings.ToLower(c.Title), c.Description, encodeJSON(c.Tags),
 		encodeJSON(c.ModelWhitelist), c.DefaultModel, encodeJSON(c.DefaultParams), encodeJSON(c.Variables),
 		string(status), string(vis), true, userID, userID, toMillis(created), toMillis(updated))
 	if err != nil {
@@ -504,10 +510,10 @@ func saveDraft(ctx context.Context, tx *Tx, p *krowoc.Prompt, userID string) err
 	p.UpdatedBy = userID
 	p.UpdatedAt = fromMillis(toMillis(tx.now))
 	c := p.PromptContent
-	_, err := tx.exec(ctx, `UPDATE prompts SET title = ?, description = ?, tags = ?, model_whitelist = ?,
+	_, err := tx.exec(ctx, `UPDATE prompts SET title = ?, title_key = ?, description = ?, tags = ?, model_whitelist = ?,
 		default_model = ?, default_params = ?, variables = ?, status = ?, visibility = ?, latest_version = ?,
 		published_version = ?, has_draft_changes = ?, updated_by = ?, updated_at = ? WHERE id = ?`,
-		c.Title, c.Description, encodeJSON(c.Tags), encodeJSON(c.ModelWhitelist), c.DefaultModel,
+		c.Title, strings.ToLower(c.Title), c.Description, encodeJSON(c.Tags), encodeJSON(c.ModelWhitelist), c.DefaultModel,
 		encodeJSON(c.DefaultParams), encodeJSON(c.Variables), string(p.Status), string(p.Visibility), p.LatestVersion,
 		toNullInt(p.PublishedVersion), changed, userID, toMillis(tx.now), p.ID)
 	if err != nil {

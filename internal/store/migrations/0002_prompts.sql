@@ -9,6 +9,9 @@ CREATE TABLE prompts (
     workspace_id      TEXT NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
     owner_id          TEXT NOT NULL,
     title             TEXT NOT NULL,
+    -- the title lower-cased by the application (Unicode-aware, the same on
+    -- both databases): the sort key of A→Z lists
+    title_key         TEXT NOT NULL,
     description       TEXT NOT NULL DEFAULT '',
     tags              TEXT NOT NULL DEFAULT '[]',
     model_whitelist   TEXT NOT NULL DEFAULT '[]',
@@ -36,7 +39,7 @@ CREATE TABLE prompt_texts (
 
 CREATE INDEX prompts_ws_updated ON prompts (workspace_id, deleted_at, updated_at, id, status, visibility);
 CREATE INDEX prompts_ws_created ON prompts (workspace_id, deleted_at, created_at, id, status, visibility);
-CREATE INDEX prompts_ws_title ON prompts (workspace_id, deleted_at, lower(title), id, status, visibility);
+CREATE INDEX prompts_ws_title ON prompts (workspace_id, deleted_at, title_key, id, status, visibility);
 CREATE INDEX prompts_ws_status ON prompts (workspace_id, deleted_at, status, updated_at, id, visibility);
 CREATE INDEX prompts_owner ON prompts (owner_id, deleted_at);
 CREATE INDEX prompts_deleted ON prompts (deleted_at);
@@ -85,7 +88,7 @@ CREATE TABLE prompt_quota (
 -- limited to one workspace's live prompts (and counted) inside the index.
 CREATE VIRTUAL TABLE prompts_fts USING fts5 (
     title, description, prompt_text, tags, scope,
-    content = '', contentless_delete = 1,
+    content = '', contentless_delete = 1, detail = column,
     tokenize = 'unicode61 remove_diacritics 2'
 );
 
