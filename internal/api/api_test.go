@@ -53,6 +53,12 @@ func (b *syncBuffer) String() string {
 
 func newEnv(t *testing.T, d store.Dialect) *env {
 	t.Helper()
+	return newEnvWith(t, d, nil)
+}
+
+// newEnvWith is newEnv with options adjusted by configure.
+func newEnvWith(t *testing.T, d store.Dialect, configure func(*api.Options)) *env {
+	t.Helper()
 	app := core.NewBaseApp(core.BaseAppConfig{DataDir: t.TempDir()})
 	if err := app.Bootstrap(); err != nil {
 		t.Fatal(err)
@@ -73,7 +79,11 @@ func newEnv(t *testing.T, d store.Dialect) *env {
 		"404.html":                 {Data: []byte("<!doctype html><title>page not found</title>")},
 		"_next/static/chunks/a.js": {Data: []byte("console.log(1)")},
 	}
-	srv := api.New(app, db, log, api.Options{MaxBodyBytes: 1 << 20, Web: web, Version: "test"})
+	opts := api.Options{MaxBodyBytes: 1 << 20, Web: web, Version: "test"}
+	if configure != nil {
+		configure(&opts)
+	}
+	srv := api.New(app, db, log, opts)
 	r, err := apis.NewRouter(app)
 	if err != nil {
 		t.Fatal(err)

@@ -16,6 +16,8 @@ import (
 
 	"github.com/krowoc/krowoc/internal/catalog"
 	"github.com/krowoc/krowoc/internal/krowoc"
+	"github.com/krowoc/krowoc/internal/provider"
+	"github.com/krowoc/krowoc/internal/secret"
 	"github.com/krowoc/krowoc/internal/store"
 )
 
@@ -31,6 +33,11 @@ type Options struct {
 	Version string
 	// Catalog is the model catalog; nil means the embedded default.
 	Catalog *catalog.Catalog
+	// Secrets seals provider keys at rest; nil means a fresh in-memory key,
+	// which only tests should use.
+	Secrets *secret.Keyring
+	// ProviderBaseURLs override providers' default endpoints by provider id.
+	ProviderBaseURLs map[string]string
 }
 
 // Server holds what the handlers share. Create it with New and register it
@@ -43,6 +50,10 @@ type Server struct {
 	opts    Options
 	metrics *metrics
 	catalog *catalog.Catalog
+	secrets *secret.Keyring
+
+	providersMu sync.Mutex
+	providers   map[string]provider.Provider
 
 	// ensured remembers users whose personal workspace exists, so the check
 	// costs one map lookup after the first request.
@@ -65,14 +76,19 @@ func New(app core.App, db *store.DB, log *slog.Logger, opts Options) *Server {
 	if opts.Catalog == nil {
 		opts.Catalog = catalog.Default()
 	}
+	if opts.Secrets == nil {
+		opts.Secrets, _ = secret.New(secret.NewMasterKey())
+	}
 	return &Server{
-		app:     app,
-		db:      db,
-		log:     log,
-		maxBody: opts.MaxBodyBytes,
-		opts:    opts,
-		metrics: newMetrics(db),
-		catalog: opts.Catalog,
+		app:       app,
+		db:        db,
+		log:       log,
+		maxBody:   opts.MaxBodyBytes,
+		opts:      opts,
+		metrics:   newMetrics(db),
+		catalog:   opts.Catalog,
+		secrets:   opts.Secrets,
+		providers: map[string]provider.Provider{},
 	}
 }
 
@@ -117,6 +133,7 @@ func (s *Server) Bind(r *router.Router[*core.RequestEvent]) {
 	bindPromptAPI(s, authed)
 	bindPromptIOAPI(s, authed)
 	bindModelAPI(s, authed)
+	bindCredentialAPI(s, authed)
 
 	// Unknown /api/v1 paths answer with a problem, not the web app.
 	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime"
 	"syscall"
 	"text/tabwriter"
@@ -27,6 +28,7 @@ import (
 	"github.com/krowoc/krowoc/internal/catalog"
 	"github.com/krowoc/krowoc/internal/config"
 	"github.com/krowoc/krowoc/internal/logging"
+	"github.com/krowoc/krowoc/internal/secret"
 	"github.com/krowoc/krowoc/internal/store"
 	"github.com/krowoc/krowoc/internal/webui"
 )
@@ -87,7 +89,7 @@ func (p *program) run(args []string) error {
 	root.FParseErrWhitelist = cobra.FParseErrWhitelist{}
 	root.SetArgs(args)
 	root.SetOut(p.stdout)
-	root.AddCommand(p.serveCommand(), p.migrateCommand(), p.versionCommand(), pbcmd.NewSuperuserCommand(p.pb))
+	root.AddCommand(p.serveCommand(), p.migrateCommand(), p.keysCommand(), p.versionCommand(), pbcmd.NewSuperuserCommand(p.pb))
 	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
 		if err := p.pb.Bootstrap(); err != nil {
 			return fmt.Errorf("open the data folder %s: %w", p.pb.DataDir(), err)
@@ -185,15 +187,21 @@ func (p *program) serve(ctx context.Context, httpAddr string, origins []string) 
 	if err != nil {
 		return fmt.Errorf("model catalog: %w", err)
 	}
+	keys, err := secret.Load(p.pb.DataDir(), p.cfg.MasterKey)
+	if err != nil {
+		return fmt.Errorf("master key: %w", err)
+	}
 	stopJobs := p.startHousekeeping(db)
 	defer stopJobs()
 
 	srv := api.New(p.pb, db, p.log, api.Options{
-		Catalog:      models,
-		MaxBodyBytes: p.cfg.MaxBodyBytes,
-		MetricsToken: p.cfg.MetricsToken,
-		Web:          webui.FS(),
-		Version:      p.version,
+		Catalog:          models,
+		Secrets:          keys,
+		ProviderBaseURLs: p.cfg.ProviderBaseURLs,
+		MaxBodyBytes:     p.cfg.MaxBodyBytes,
+		MetricsToken:     p.cfg.MetricsToken,
+		Web:              webui.FS(),
+		Version:          p.version,
 	})
 	p.pb.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		srv.Bind(se.Router)
@@ -315,6 +323,55 @@ func (p *program) printMigrations(ctx context.Context, db *store.DB) error {
 		fmt.Fprintf(w, "%04d\t%s\t%s\n", m.Version, m.Name, applied)
 	}
 	return w.Flush()
+}
+
+func (p *program) keysCommand() *cobra.Command {
+	keys := &cobra.Command{Use: "keys", Short: "Manage the master key that encrypts provider API keys"}
+	keys.AddCommand(&cobra.Command{
+		Use:   "rotate-master",
+		Short: "Encrypt every provider key under a new master key, without downtime",
+		Long: `With the key file in the data folder (the default), rotate-master adds a new master key
+in front of the old ones, re-encrypts every provider key under it, and keeps the old keys in the
+file so servers that are running keep reading (they reload the file when they meet the new key).
+With KROWOC_MASTER_KEY, put the new key first ("new,old"), run rotate-master, then drop the old
+key from the list and restart.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := context.Background()
+			db, err := p.openStore(ctx)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			if _, err := db.Migrate(ctx); err != nil {
+				return fmt.Errorf("migrate the domain database: %w", err)
+			}
+			if p.cfg.MasterKey == "" {
+				path := filepath.Join(p.pb.DataDir(), secret.FileName)
+				if _, err := secret.Load(p.pb.DataDir(), ""); err != nil {
+					return fmt.Errorf("master key: %w", err)
+				}
+				old, err := secret.ReadFile(path)
+				if err != nil {
+					return err
+				}
+				if err := secret.WriteFile(path, append([][]byte{secret.NewMasterKey()}, old...)); err != nil {
+					return err
+				}
+			}
+			keys, err := secret.Load(p.pb.DataDir(), p.cfg.MasterKey)
+			if err != nil {
+				return fmt.Errorf("master key: %w", err)
+			}
+			n, err := db.ResealCredentials(ctx, keys)
+			if err != nil {
+				return fmt.Errorf("re-encrypt provider keys (%d done; run again to finish): %w", n, err)
+			}
+			fmt.Fprintf(p.stdout, "re-encrypted %d provider key(s) under master key %s\n", n, keys.CurrentID())
+			return nil
+		},
+	})
+	return keys
 }
 
 func (p *program) versionCommand() *cobra.Command {

@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/url"
 	"strconv"
 	"strings"
 
+	"github.com/krowoc/krowoc/internal/secret"
 	"github.com/krowoc/krowoc/internal/store"
 )
 
@@ -35,6 +37,13 @@ type Config struct {
 	MetricsToken string
 	// MaxBodyBytes limits JSON request bodies of /api/v1 (KROWOC_MAX_BODY_BYTES).
 	MaxBodyBytes int64
+	// MasterKey is a comma-separated list of base64 master keys, current
+	// first (KROWOC_MASTER_KEY); empty means the key file in the data folder.
+	MasterKey string
+	// ProviderBaseURLs override the providers' default endpoints, by
+	// provider id (KROWOC_OPENAI_BASE_URL, KROWOC_ANTHROPIC_BASE_URL,
+	// KROWOC_GEMINI_BASE_URL): corporate proxies, and the simulator in tests.
+	ProviderBaseURLs map[string]string
 }
 
 // Defaults used when a setting is not given.
@@ -95,6 +104,23 @@ func Load(getenv func(string) string) (Config, error) {
 			return c, &SettingError{"KROWOC_MAX_BODY_BYTES", fmt.Sprintf("must be a whole number of bytes from 1024 to 67108864, got %q", v)}
 		}
 		c.MaxBodyBytes = n
+	}
+	if v := getenv("KROWOC_MASTER_KEY"); v != "" {
+		if _, err := secret.ParseKeys(v); err != nil {
+			return c, &SettingError{"KROWOC_MASTER_KEY", err.Error() + "; generate one with: openssl rand -base64 32"}
+		}
+		c.MasterKey = v
+	}
+	c.ProviderBaseURLs = map[string]string{}
+	for provider, name := range map[string]string{"openai": "KROWOC_OPENAI_BASE_URL", "anthropic": "KROWOC_ANTHROPIC_BASE_URL", "gemini": "KROWOC_GEMINI_BASE_URL"} {
+		v := getenv(name)
+		if v == "" {
+			continue
+		}
+		if u, err := url.Parse(v); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return c, &SettingError{name, fmt.Sprintf("must be an http(s) URL, got %q", v)}
+		}
+		c.ProviderBaseURLs[provider] = v
 	}
 	return c, nil
 }

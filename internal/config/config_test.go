@@ -50,6 +50,8 @@ func TestLoadRejectsBadValues(t *testing.T) {
 		{"KROWOC_HTTP", "8090"},
 		{"KROWOC_HTTP", "127.0.0.1:99999"},
 		{"KROWOC_MAX_BODY_BYTES", "lots"},
+		{"KROWOC_MASTER_KEY", "hunter2"},
+		{"KROWOC_OPENAI_BASE_URL", "ftp://proxy"},
 	}
 	for _, c := range cases {
 		_, err := config.Load(env(map[string]string{c.key: c.value}))
