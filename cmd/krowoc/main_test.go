@@ -15,6 +15,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/krowoc/krowoc/internal/llmsim"
 )
 
 var binary string
@@ -273,5 +275,50 @@ func TestProductionLogsAreJSON(t *testing.T) {
 	}
 	if n == 0 || !strings.Contains(s.logs.String(), `"request_id"`) {
 		t.Fatalf("no request log lines:\n%s", s.logs)
+	}
+}
+
+// TestRotateMasterWithoutDowntime adds a provider key, rotates the master
+// key while the server runs, and checks the running server and a restarted
+// one both still use the key (verified against the provider simulator).
+func TestRotateMasterWithoutDowntime(t *testing.T) {
+	sim := llmsim.NewServer(llmsim.Options{APIKey: "sk-rotate-1234"})
+	defer sim.Close()
+	dir := t.TempDir()
+	env := []string{"KROWOC_OPENAI_BASE_URL=" + sim.OpenAIBaseURL()}
+	s := startServer(t, dir, env...)
+	s.request(t, "POST", "/api/collections/users/records", "",
+		`{"email":"ada@example.com","password":"correct horse battery","passwordConfirm":"correct horse battery"}`)
+	_, body := s.request(t, "POST", "/api/collections/users/auth-with-password", "", `{"identity":"ada@example.com","password":"correct horse battery"}`)
+	session := field(t, body, "token")
+	code, body := s.request(t, "POST", "/api/v1/credentials", session, `{"provider":"openai","label":"main","key":"sk-rotate-1234"}`)
+	if code != 201 {
+		t.Fatalf("create credential: %d %s", code, body)
+	}
+	id := field(t, body, "id")
+	verify := func(s *server) {
+		t.Helper()
+		code, body := s.request(t, "POST", "/api/v1/credentials/"+id+"/verify", session, "")
+		if code != 200 || !strings.Contains(body, `"verifyStatus":"ok"`) {
+			t.Fatalf("verify: %d %s", code, body)
+		}
+	}
+	verify(s)
+
+	out, stderr, code2 := run(t, env, "keys", "rotate-master", "--dir", dir)
+	if code2 != 0 || !strings.Contains(out, "re-encrypted 1 provider key") {
+		t.Fatalf("rotate-master: exit %d\n%s\n%s", code2, out, stderr)
+	}
+	keyFile, err := os.ReadFile(filepath.Join(dir, "master.key"))
+	if err != nil || strings.Count(strings.TrimSpace(string(keyFile)), "\n") != 2 { // comment + two keys
+		t.Fatalf("master.key after rotation:\n%s (%v)", keyFile, err)
+	}
+	verify(s) // the running server reloads the key file
+	s.stop(t)
+	s = startServer(t, dir, env...)
+	verify(s)
+	s.stop(t)
+	if strings.Contains(s.logs.String(), "sk-rotate-1234") {
+		t.Fatal("the logs contain the provider key")
 	}
 }
