@@ -29,6 +29,10 @@ var codeStatus = map[string]int{
 	krowoc.ECodeQuotaExceeded:    http.StatusForbidden,
 	krowoc.ECodeUnavailable:      http.StatusServiceUnavailable,
 	krowoc.ECodeInternal:         http.StatusInternalServerError,
+	krowoc.ECodeModelNotAllowed:  http.StatusUnprocessableEntity,
+	krowoc.ECodeMissingVariables: http.StatusUnprocessableEntity,
+	krowoc.ECodeNoCredential:     http.StatusUnprocessableEntity,
+	krowoc.ECodeUpstream:         http.StatusBadGateway,
 }
 
 var codeTitle = map[string]string{
@@ -44,6 +48,10 @@ var codeTitle = map[string]string{
 	krowoc.ECodeQuotaExceeded:    "Quota exceeded",
 	krowoc.ECodeUnavailable:      "Service unavailable",
 	krowoc.ECodeInternal:         "Internal error",
+	krowoc.ECodeModelNotAllowed:  "Model not allowed",
+	krowoc.ECodeMissingVariables: "Missing variables",
+	krowoc.ECodeNoCredential:     "No API key",
+	krowoc.ECodeUpstream:         "Provider call failed",
 }
 
 // Status returns the HTTP status for an error code; unknown codes are 500.

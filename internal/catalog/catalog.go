@@ -169,3 +169,39 @@ func (c *Catalog) ValidWhitelistEntry(s string) bool {
 	_, ok := c.Model(s)
 	return ok
 }
+
+// PriceAt returns the price of the model in effect on day t (the latest
+// price whose effective date is not after t), and false when the model has
+// none yet (or is an open-list model without prices).
+func (m Model) PriceAt(t time.Time) (Price, bool) {
+	day := t.UTC().Format(time.DateOnly)
+	var p Price
+	found := false
+	for _, candidate := range m.Prices { // sorted by effective date
+		if candidate.Effective <= day {
+			p, found = candidate, true
+		}
+	}
+	return p, found
+}
+
+// CostMicros returns what usage costs at price p, in micro-dollars,
+// rounded to the nearest micro-dollar. input counts every input token,
+// cached and cache-written ones included; output counts every output token,
+// reasoning included. Integers only: no float ever touches money.
+func (p Price) CostMicros(input, cachedInput, cacheWrite, output, reasoning int64) int64 {
+	uncached := max(input-cachedInput-cacheWrite, 0)
+	cacheWritePrice := p.CacheWrite
+	if cacheWritePrice == 0 {
+		cacheWritePrice = p.Input
+	}
+	reasoningPrice := p.Reasoning
+	if reasoningPrice == 0 {
+		reasoningPrice = p.Output
+	}
+	visibleOutput := max(output-reasoning, 0)
+	// prices are micro-dollars per million tokens
+	total := uncached*p.Input + cachedInput*p.CachedInput + cacheWrite*cacheWritePrice +
+		visibleOutput*p.Output + reasoning*reasoningPrice
+	return (total + 500_000) / 1_000_000
+}

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/krowoc/krowoc/internal/catalog"
 	"github.com/krowoc/krowoc/internal/krowoc"
@@ -82,5 +83,39 @@ func TestLoadOverride(t *testing.T) {
 		if _, err := catalog.Load(dir); err == nil {
 			t.Errorf("Load(%s) succeeded", bad)
 		}
+	}
+}
+
+func TestCostMicros(t *testing.T) {
+	// gpt-4o-mini: $0.15 in, $0.075 cached, $0.60 out per million tokens.
+	p := catalog.Price{Input: 150_000, CachedInput: 75_000, Output: 600_000}
+	cases := []struct {
+		name                                    string
+		input, cached, write, output, reasoning int64
+		want                                    int64
+	}{
+		{"nothing", 0, 0, 0, 0, 0, 0},
+		{"one million in", 1_000_000, 0, 0, 0, 0, 150_000},
+		{"half cached", 1_000_000, 500_000, 0, 0, 0, 112_500},
+		{"output", 0, 0, 0, 2_000_000, 0, 1_200_000},
+		{"reasoning billed as output", 0, 0, 0, 1_000_000, 400_000, 600_000},
+		{"rounds to the nearest micro-dollar", 10, 0, 0, 1, 0, 2}, // 1.5 + 0.6 = 2.1
+	}
+	for _, c := range cases {
+		if got := p.CostMicros(c.input, c.cached, c.write, c.output, c.reasoning); got != c.want {
+			t.Errorf("%s: %d, want %d", c.name, got, c.want)
+		}
+	}
+	anthropic := catalog.Price{Input: 3_000_000, CachedInput: 300_000, CacheWrite: 3_750_000, Output: 15_000_000}
+	// 1,000 fresh + 2,000 read + 4,000 written in, 500 out.
+	if got := anthropic.CostMicros(7_000, 2_000, 4_000, 500, 0); got != 3_000+600+15_000+7_500 {
+		t.Errorf("anthropic cost = %d", got)
+	}
+	m, _ := catalog.Default().Model("openai:gpt-4o-mini")
+	if _, ok := m.PriceAt(time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)); ok {
+		t.Error("a price before the model existed")
+	}
+	if price, ok := m.PriceAt(time.Now()); !ok || price.Input != 150_000 {
+		t.Errorf("price now = %+v, %v", price, ok)
 	}
 }

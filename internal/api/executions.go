@@ -1,0 +1,423 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/krowoc/krowoc/internal/krowoc"
+	"github.com/krowoc/krowoc/internal/logging"
+	"github.com/krowoc/krowoc/internal/provider"
+	"github.com/krowoc/krowoc/internal/store"
+)
+
+// Execution limits: the whole call, and retries of retryable failures made
+// before any token reached the client.
+const (
+	executionTimeout = 30 * time.Second
+	maxRetries       = 2
+	retryBase        = 250 * time.Millisecond
+	retryMax         = 10 * time.Second
+)
+
+func bindExecutionAPI(s *Server, g group) {
+	g.handle(http.MethodPost, "/prompts/{id}/executions", s.handleExecutePrompt)
+	g.handle(http.MethodGet, "/executions", s.handleListExecutions)
+	g.handle(http.MethodGet, "/executions/{id}", s.handleGetExecution)
+	g.handle(http.MethodDelete, "/executions/{id}", s.handleDeleteExecution)
+}
+
+type executeInput struct {
+	Model        string            `json:"model"`
+	Variables    map[string]string `json:"variables"`
+	Params       *krowoc.Params    `json:"params"`
+	Version      json.RawMessage   `json:"version"`
+	CredentialID string            `json:"credentialId"`
+}
+
+// prepared is an execution ready to call its provider.
+type prepared struct {
+	exec    *krowoc.Execution
+	request provider.Request
+	client  provider.Provider
+}
+
+// prepare runs every check before a provider call: version, model,
+// whitelist, variables, parameters and key. Nothing is written.
+func (s *Server) prepare(e *core.RequestEvent, p *krowoc.Prompt, in executeInput) (*prepared, error) {
+	ctx := e.Request.Context()
+	var v krowoc.Validation
+
+	content, version := p.PromptContent, (*int)(nil)
+	raw := strings.TrimSpace(string(in.Version))
+	switch {
+	case raw == "" || raw == "null":
+		if p.PublishedVersion != nil {
+			version = p.PublishedVersion
+		}
+	case raw == `"draft"`:
+	default:
+		n, err := strconv.Atoi(strings.Trim(raw, `"`))
+		if err != nil || n < 1 {
+			v.Add("version", "invalid", `version must be a version number or "draft".`)
+			return nil, v.Err()
+		}
+		version = &n
+	}
+	if version != nil {
+		ver, err := s.db.GetVersion(ctx, p.ID, *version)
+		if err != nil {
+			return nil, err
+		}
+		content = ver.PromptContent
+	}
+
+	model := strings.TrimSpace(in.Model)
+	if model == "" {
+		model = content.DefaultModel
+	}
+	if model == "" {
+		v.Add("model", "required", "Choose a model (provider:model); the prompt has no default model.")
+		return nil, v.Err()
+	}
+	entry, ok := s.catalog.Model(model)
+	if !ok {
+		v.Add("model", "unknown_model", fmt.Sprintf("%q is not a known model (use provider:model).", model))
+		return nil, v.Err()
+	}
+	if !krowoc.ModelAllowed(content.ModelWhitelist, model) {
+		return nil, &krowoc.Error{
+			Code:    krowoc.ECodeModelNotAllowed,
+			Message: fmt.Sprintf("This prompt may run only on: %s.", strings.Join(content.ModelWhitelist, ", ")),
+			Extra:   map[string]any{"allowed": content.ModelWhitelist},
+		}
+	}
+
+	values := map[string]string{}
+	for _, variable := range content.Variables {
+		if variable.Default != nil {
+			values[variable.Name] = *variable.Default
+		}
+	}
+	for k, val := range in.Variables {
+		values[k] = val
+	}
+	text, missing := krowoc.RenderTemplate(content.PromptText, values)
+	if len(missing) > 0 {
+		return nil, &krowoc.Error{
+			Code:    krowoc.ECodeMissingVariables,
+			Message: "Give a value for: " + strings.Join(missing, ", ") + ".",
+			Extra:   map[string]any{"missing": missing},
+		}
+	}
+
+	params := content.DefaultParams
+	if in.Params != nil {
+		if in.Params.Temperature != nil {
+			params.Temperature = in.Params.Temperature
+		}
+		if in.Params.TopP != nil {
+			params.TopP = in.Params.TopP
+		}
+		if in.Params.MaxTokens != nil {
+			params.MaxTokens = in.Params.MaxTokens
+		}
+		if in.Params.SystemPrompt != nil {
+			params.SystemPrompt = in.Params.SystemPrompt
+		}
+	}
+	check := krowoc.PromptContent{Title: "x", PromptText: "x", DefaultParams: params}
+	if err := check.Normalize(s.catalog, nil); err != nil {
+		var appErr *krowoc.Error
+		if errors.As(err, &appErr) {
+			for i := range appErr.Fields {
+				appErr.Fields[i].Field = strings.Replace(appErr.Fields[i].Field, "defaultParams.", "params.", 1)
+			}
+		}
+		return nil, err
+	}
+
+	providerID := entry.Provider()
+	cred, err := s.pickCredential(e, p.WorkspaceID, providerID, in.CredentialID)
+	if err != nil {
+		return nil, err
+	}
+	key, err := s.db.CredentialKey(ctx, s.secrets, cred.ID)
+	if err != nil {
+		return nil, err
+	}
+	client, err := s.provider(providerID)
+	if err != nil {
+		return nil, err
+	}
+	_, name, _ := strings.Cut(model, ":")
+	req := provider.Request{
+		Model: name, Messages: []provider.Message{{Role: "user", Content: text}},
+		Temperature: params.Temperature, TopP: params.TopP, MaxTokens: params.MaxTokens,
+		APIKey: key, BaseURL: cred.BaseURL,
+	}
+	if params.SystemPrompt != nil {
+		req.System = *params.SystemPrompt
+	}
+	return &prepared{
+		exec: &krowoc.Execution{
+			WorkspaceID: p.WorkspaceID, UserID: callerOf(e).user.ID, PromptID: p.ID, PromptVersion: version,
+			Model: model, Provider: providerID, CredentialID: cred.ID, Variables: in.Variables, Params: params,
+			RequestID: logging.RequestID(ctx),
+		},
+		request: req,
+		client:  client,
+	}, nil
+}
+
+// pickCredential returns the named credential, or the workspace's first
+// key for the provider; no_credential when there is none.
+func (s *Server) pickCredential(e *core.RequestEvent, workspaceID, providerID, id string) (*krowoc.Credential, error) {
+	if id != "" {
+		c, err := s.credentialFor(e, id, krowoc.ActionWrite)
+		if err != nil {
+			return nil, err
+		}
+		if c.WorkspaceID != workspaceID || c.Provider != providerID {
+			var v krowoc.Validation
+			v.Add("credentialId", "mismatch", fmt.Sprintf("That key is not a %s key of this prompt's workspace.", providerID))
+			return nil, v.Err()
+		}
+		return c, nil
+	}
+	list, err := s.db.ListCredentials(e.Request.Context(), workspaceID)
+	if err != nil {
+		return nil, err
+	}
+	for i := range list {
+		if list[i].Provider == providerID {
+			return &list[i], nil
+		}
+	}
+	return nil, &krowoc.Error{
+		Code:    krowoc.ECodeNoCredential,
+		Message: fmt.Sprintf("Add a %s API key to this workspace (Settings → API keys) to run this model.", providerID),
+		Extra:   map[string]any{"provider": providerID},
+	}
+}
+
+// handleExecutePrompt runs a prompt on one model with the workspace's key:
+// streamed as Server-Sent Events (start, delta, usage, done, error) when the
+// client accepts text/event-stream, or answered whole as JSON.
+func (s *Server) handleExecutePrompt(e *core.RequestEvent) error {
+	var in executeInput
+	if err := s.decodeJSON(e, &in); err != nil {
+		return err
+	}
+	p, err := s.promptFor(e, e.Request.PathValue("id"), krowoc.ActionWrite)
+	if err != nil {
+		return err
+	}
+	if p.DeletedAt != nil {
+		return krowoc.NotFound("prompt")
+	}
+	prep, err := s.prepare(e, p, in)
+	if err != nil {
+		return err
+	}
+	x := prep.exec
+	if err := s.db.StartExecution(e.Request.Context(), x); err != nil {
+		return err
+	}
+
+	ctx, cancel := context.WithTimeout(e.Request.Context(), executionTimeout)
+	defer cancel()
+	start := time.Now()
+	var sse *sseWriter
+	var onDelta func(string) error
+	if wantsEventStream(e) {
+		sse = newSSEWriter(e)
+		_ = sse.event("start", map[string]any{"executionId": x.ID, "model": x.Model, "promptVersion": x.PromptVersion})
+		onDelta = func(text string) error {
+			if x.TTFTMillis == nil {
+				ms := time.Since(start).Milliseconds()
+				x.TTFTMillis = &ms
+			}
+			return sse.event("delta", map[string]string{"text": text})
+		}
+	}
+
+	res, callErr := s.callWithRetries(ctx, prep, onDelta, x)
+	latency := time.Since(start).Milliseconds()
+	x.LatencyMillis = &latency
+	if callErr == nil {
+		x.Status = krowoc.ExecSucceeded
+		x.ResponseText = res.Text
+		x.Usage = krowoc.Usage{
+			InputTokens: res.Usage.Input, OutputTokens: res.Usage.Output, CachedInputTokens: res.Usage.CachedInput,
+			CacheCreationTokens: res.Usage.CacheCreation, ReasoningTokens: res.Usage.Reasoning,
+		}
+		if m, ok := s.catalog.Model(x.Model); ok {
+			if price, ok := m.PriceAt(x.CreatedAt); ok {
+				u := x.Usage
+				x.CostMicros = price.CostMicros(u.InputTokens, u.CachedInputTokens, u.CacheCreationTokens, u.OutputTokens, u.ReasoningTokens)
+			}
+		}
+		if x.TTFTMillis == nil {
+			x.TTFTMillis = &latency
+		}
+	} else {
+		x.Status, x.ErrorCode, x.ErrorMessage = classifyFailure(e.Request.Context(), callErr)
+	}
+	// Record even when the client has gone: the history must not lose runs.
+	if err := s.db.FinishExecution(context.WithoutCancel(e.Request.Context()), x); err != nil {
+		s.log.ErrorContext(e.Request.Context(), "record execution", "execution_id", x.ID, "error", err)
+	}
+
+	if sse != nil {
+		if callErr != nil {
+			_, body := s.problemBody(e, executionProblem(x))
+			_ = sse.event("error", body)
+			return nil
+		}
+		_ = sse.event("usage", map[string]any{"usage": x.Usage, "costMicros": x.CostMicros})
+		_ = sse.event("done", x)
+		return nil
+	}
+	if callErr != nil {
+		return executionProblem(x)
+	}
+	return writeJSON(e, http.StatusOK, x)
+}
+
+// callWithRetries calls the provider, retrying retryable failures with
+// exponential backoff and jitter (honoring Retry-After) while no token has
+// reached the client.
+func (s *Server) callWithRetries(ctx context.Context, prep *prepared, onDelta func(string) error, x *krowoc.Execution) (*provider.Result, error) {
+	for attempt := 0; ; attempt++ {
+		x.Attempts = attempt + 1
+		var res *provider.Result
+		var err error
+		if onDelta != nil {
+			res, err = prep.client.Stream(ctx, prep.request, onDelta)
+		} else {
+			res, err = prep.client.Complete(ctx, prep.request)
+		}
+		var pe *provider.Error
+		if err == nil || attempt >= maxRetries || x.TTFTMillis != nil || !errors.As(err, &pe) || !pe.Retryable() {
+			return res, err
+		}
+		wait := retryBase << attempt
+		wait += time.Duration(rand.Int64N(int64(wait)))
+		if pe.RetryAfter > wait {
+			wait = pe.RetryAfter
+		}
+		if wait > retryMax {
+			return res, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, err
+		case <-time.After(wait):
+		}
+	}
+}
+
+// classifyFailure turns a failed call into the recorded status, code and a
+// message that is safe to show.
+func classifyFailure(reqCtx context.Context, err error) (krowoc.ExecutionStatus, string, string) {
+	var pe *provider.Error
+	switch {
+	case reqCtx.Err() != nil:
+		return krowoc.ExecCancelled, "cancelled", "The client went away; the call was cancelled."
+	case errors.As(err, &pe) && pe.Kind == provider.KindTimeout, errors.Is(err, context.DeadlineExceeded):
+		return krowoc.ExecTimedOut, "timeout", fmt.Sprintf("The provider did not finish within %s.", executionTimeout)
+	case errors.As(err, &pe):
+		return krowoc.ExecFailed, "provider_" + string(pe.Kind), pe.Message
+	}
+	return krowoc.ExecFailed, "provider_error", "The call failed."
+}
+
+// executionProblem is the problem a failed execution answers with.
+func executionProblem(x *krowoc.Execution) error {
+	return &krowoc.Error{
+		Code:    krowoc.ECodeUpstream,
+		Message: x.ErrorMessage,
+		Extra:   map[string]any{"executionId": x.ID, "reason": x.ErrorCode, "executionStatus": string(x.Status)},
+	}
+}
+
+func (s *Server) handleListExecutions(e *core.RequestEvent) error {
+	q := e.Request.URL.Query()
+	page, err := parsePage(e)
+	if err != nil {
+		return err
+	}
+	f := store.ExecutionFilter{PromptID: q.Get("prompt"), Model: q.Get("model"), Status: krowoc.ExecutionStatus(q.Get("status"))}
+	var v krowoc.Validation
+	for _, bound := range []struct {
+		name string
+		dst  **time.Time
+	}{{"from", &f.From}, {"to", &f.To}} {
+		if raw := q.Get(bound.name); raw != "" {
+			t, err := time.Parse(time.RFC3339, raw)
+			if err != nil {
+				v.Add(bound.name, "format", bound.name+" must be an RFC 3339 date-time.")
+				continue
+			}
+			*bound.dst = &t
+		}
+	}
+	switch f.Status {
+	case "", krowoc.ExecRunning, krowoc.ExecSucceeded, krowoc.ExecFailed, krowoc.ExecCancelled, krowoc.ExecTimedOut:
+	default:
+		v.Add("status", "invalid", "status must be running, succeeded, failed, cancelled or timed_out.")
+	}
+	if err := v.Err(); err != nil {
+		return err
+	}
+	if f.WorkspaceID, err = s.workspaceFor(e, q.Get("workspace"), krowoc.ActionRead); err != nil {
+		return err
+	}
+	items, total, err := s.db.ListExecutions(e.Request.Context(), f, page)
+	if err != nil {
+		return err
+	}
+	return writeJSON(e, http.StatusOK, listResponse[krowoc.Execution]{Items: items, Page: page.Number, PerPage: page.PerPage, Total: total})
+}
+
+func (s *Server) executionFor(e *core.RequestEvent, action krowoc.Action) (*krowoc.Execution, error) {
+	x, err := s.db.GetExecution(e.Request.Context(), e.Request.PathValue("id"))
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.db.Authorize(e.Request.Context(), callerOf(e).user.ID, x.WorkspaceID, action); err != nil {
+		if krowoc.ErrorCode(err) == krowoc.ECodeNotFound {
+			return nil, krowoc.NotFound("execution")
+		}
+		return nil, err
+	}
+	return x, nil
+}
+
+func (s *Server) handleGetExecution(e *core.RequestEvent) error {
+	x, err := s.executionFor(e, krowoc.ActionRead)
+	if err != nil {
+		return err
+	}
+	return writeJSON(e, http.StatusOK, x)
+}
+
+func (s *Server) handleDeleteExecution(e *core.RequestEvent) error {
+	x, err := s.executionFor(e, krowoc.ActionWrite)
+	if err != nil {
+		return err
+	}
+	if err := s.db.DeleteExecution(e.Request.Context(), x.ID); err != nil {
+		return err
+	}
+	return e.NoContent(http.StatusNoContent)
+}

@@ -1,0 +1,192 @@
+package api_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/krowoc/krowoc/internal/api"
+	"github.com/krowoc/krowoc/internal/catalog"
+	"github.com/krowoc/krowoc/internal/llmsim"
+	"github.com/krowoc/krowoc/internal/store"
+	"github.com/krowoc/krowoc/internal/store/storetest"
+)
+
+type execEnv struct {
+	*env
+	sim *llmsim.Server
+	tok string
+}
+
+func newExecEnv(t *testing.T, d store.Dialect) *execEnv {
+	t.Helper()
+	sim := llmsim.NewServer(llmsim.Options{
+		APIKey:     simKey,
+		RetryAfter: 10 * time.Millisecond,
+		Models: map[string]llmsim.ModelConfig{
+			"gpt-4o-mini":       {CachedTokens: 3},
+			"claude-sonnet-4-5": {CachedTokens: 2, CacheCreationTokens: 1},
+			"gemini-2.5-flash":  {ReasoningTokens: 7},
+		},
+	})
+	t.Cleanup(sim.Close)
+	e := newEnvWith(t, d, func(o *api.Options) {
+		o.ProviderBaseURLs = map[string]string{"openai": sim.OpenAIBaseURL(), "anthropic": sim.AnthropicBaseURL(), "gemini": sim.GeminiBaseURL()}
+	})
+	_, tok := e.user("ada@example.com")
+	for _, p := range []string{"openai", "anthropic", "gemini"} {
+		if r := e.do("POST", "/api/v1/credentials", tok, map[string]any{"provider": p, "label": p, "key": simKey}); r.status != 201 {
+			t.Fatalf("add %s key: %d %s", p, r.status, r.body)
+		}
+	}
+	return &execEnv{env: e, sim: sim, tok: tok}
+}
+
+func wantCost(t *testing.T, model string, x map[string]any) {
+	t.Helper()
+	m, _ := catalog.Default().Model(model)
+	price, _ := m.PriceAt(time.Now())
+	u := x["usage"].(map[string]any)
+	n := func(k string) int64 { return int64(u[k].(float64)) }
+	want := price.CostMicros(n("inputTokens"), n("cachedInputTokens"), n("cacheCreationTokens"), n("outputTokens"), n("reasoningTokens"))
+	if int64(x["costMicros"].(float64)) != want || n("inputTokens") == 0 || n("outputTokens") == 0 {
+		t.Fatalf("%s: cost %v for usage %v, want %d", model, x["costMicros"], u, want)
+	}
+}
+
+func TestExecuteEveryProvider(t *testing.T) {
+	for _, d := range storetest.Dialects() {
+		t.Run(string(d), func(t *testing.T) {
+			e := newExecEnv(t, d)
+			p := createPrompt(t, e.env, e.tok, map[string]any{"title": "Greeter", "promptText": "Say hello to {{name}}", "variableDefaults": map[string]any{"name": "Ada"}})
+			id := p["id"].(string)
+			for _, model := range []string{"openai:gpt-4o-mini", "anthropic:claude-sonnet-4-5", "gemini:gemini-2.5-flash"} {
+				// Whole JSON answer.
+				r := e.do("POST", "/api/v1/prompts/"+id+"/executions", e.tok, map[string]any{"model": model, "variables": map[string]string{"name": "Bob"}})
+				if r.status != 200 {
+					t.Fatalf("%s: %d %s", model, r.status, r.body)
+				}
+				x := r.json(t)
+				if x["status"] != "succeeded" || x["responseText"] != "Echo: Say hello to Bob" || x["attempts"] != float64(1) {
+					t.Fatalf("%s: execution = %v", model, x)
+				}
+				wantCost(t, model, x)
+				u := x["usage"].(map[string]any)
+				switch model {
+				case "openai:gpt-4o-mini":
+					if u["cachedInputTokens"] != float64(3) {
+						t.Errorf("openai cached = %v", u["cachedInputTokens"])
+					}
+				case "anthropic:claude-sonnet-4-5":
+					if u["cachedInputTokens"] != float64(2) || u["cacheCreationTokens"] != float64(1) {
+						t.Errorf("anthropic cache usage = %v", u)
+					}
+				case "gemini:gemini-2.5-flash":
+					if u["reasoningTokens"] != float64(7) {
+						t.Errorf("gemini reasoning = %v", u["reasoningTokens"])
+					}
+				}
+
+				// Streamed: start, deltas, usage (from the last chunk), done.
+				r = e.do("POST", "/api/v1/prompts/"+id+"/executions", e.tok, map[string]any{"model": model}, "Accept", "text/event-stream")
+				events := readSSE(t, r.body)
+				names := []string{}
+				text := ""
+				for _, ev := range events {
+					names = append(names, ev.name)
+					if ev.name == "delta" {
+						text += ev.data["text"].(string)
+					}
+				}
+				joined := strings.Join(names, ",")
+				if !strings.HasPrefix(joined, "start,delta") || !strings.HasSuffix(joined, "usage,done") || text != "Echo: Say hello to Ada" {
+					t.Fatalf("%s: events %s, text %q", model, joined, text)
+				}
+				done := events[len(events)-1].data
+				wantCost(t, model, done)
+				if done["ttftMs"] == nil || done["latencyMs"] == nil {
+					t.Fatalf("%s: timings missing: %v", model, done)
+				}
+				stored := e.do("GET", "/api/v1/executions/"+done["id"].(string), e.tok, nil).json(t)
+				if stored["costMicros"] != done["costMicros"] || stored["responseText"] != text {
+					t.Fatalf("%s: stored %v", model, stored)
+				}
+			}
+			list := e.do("GET", "/api/v1/executions?prompt="+id, e.tok, nil).json(t)
+			if list["total"] != float64(6) {
+				t.Fatalf("history has %v executions, want 6", list["total"])
+			}
+			if strings.Contains(e.logs.String(), simKey) {
+				t.Fatal("the logs contain the provider key")
+			}
+		})
+	}
+}
+
+func TestExecuteChecks(t *testing.T) {
+	e := newExecEnv(t, store.SQLite)
+	p := createPrompt(t, e.env, e.tok, map[string]any{"title": "T", "promptText": "Hi {{a}} and {{b}}", "modelWhitelist": []string{"anthropic"}})
+	id := p["id"].(string)
+	pr := wantProblem(t, e.do("POST", "/api/v1/prompts/"+id+"/executions", e.tok, map[string]any{"model": "openai:gpt-4o-mini", "variables": map[string]string{"a": "1", "b": "2"}}), 422, "model_not_allowed")
+	if !strings.Contains(pr["detail"].(string), "anthropic") {
+		t.Fatalf("model_not_allowed detail = %v", pr["detail"])
+	}
+	pr = wantProblem(t, e.do("POST", "/api/v1/prompts/"+id+"/executions", e.tok, map[string]any{"model": "anthropic:claude-haiku-4-5", "variables": map[string]string{"a": "1"}}), 422, "missing_variables")
+	if missing := pr["missing"].([]any); len(missing) != 1 || missing[0] != "b" {
+		t.Fatalf("missing = %v", pr["missing"])
+	}
+	wantProblem(t, e.do("POST", "/api/v1/prompts/"+id+"/executions", e.tok, map[string]any{}), 400, "validation_failed")
+	wantProblem(t, e.do("POST", "/api/v1/prompts/"+id+"/executions", e.tok, map[string]any{"model": "anthropic:claude-haiku-4-5", "variables": map[string]string{"a": "1", "b": "2"}, "params": map[string]any{"temperature": 9}}), 400, "validation_failed")
+
+	// No key for the provider.
+	_, bob := e.user("bob@example.com")
+	q := createPrompt(t, e.env, bob, map[string]any{"title": "T", "promptText": "x"})
+	wantProblem(t, e.do("POST", "/api/v1/prompts/"+q["id"].(string)+"/executions", bob, map[string]any{"model": "openai:gpt-4o-mini"}), 422, "no_credential")
+	// Another user's prompt is not found; nothing was recorded for any refusal.
+	wantProblem(t, e.do("POST", "/api/v1/prompts/"+id+"/executions", bob, map[string]any{"model": "anthropic:claude-haiku-4-5"}), 404, "not_found")
+	if l := e.do("GET", "/api/v1/executions", e.tok, nil).json(t); l["total"] != float64(0) {
+		t.Fatalf("refused runs were recorded: %v", l["total"])
+	}
+	if e.sim.Sim.Requests() != 0 {
+		t.Fatalf("the provider was called %d times for refused runs", e.sim.Sim.Requests())
+	}
+}
+
+func TestExecuteRetriesAndFailures(t *testing.T) {
+	e := newExecEnv(t, store.SQLite)
+	p := createPrompt(t, e.env, e.tok, map[string]any{"title": "T", "promptText": "ping"})
+	id := p["id"].(string)
+
+	// Two retryable failures, then success: three attempts, one execution.
+	e.sim.Sim.PushFaults(llmsim.Fault429, llmsim.Fault500)
+	r := e.do("POST", "/api/v1/prompts/"+id+"/executions", e.tok, map[string]any{"model": "openai:gpt-4o-mini"})
+	if x := r.json(t); r.status != 200 || x["attempts"] != float64(3) || x["status"] != "succeeded" {
+		t.Fatalf("after two retryable failures: %d %v", r.status, x)
+	}
+
+	// Three in a row exhaust the retries.
+	e.sim.Sim.PushFaults(llmsim.Fault503, llmsim.Fault503, llmsim.Fault503)
+	pr := wantProblem(t, e.do("POST", "/api/v1/prompts/"+id+"/executions", e.tok, map[string]any{"model": "openai:gpt-4o-mini"}), 502, "upstream_failed")
+	x := e.do("GET", "/api/v1/executions/"+pr["executionId"].(string), e.tok, nil).json(t)
+	if x["status"] != "failed" || x["attempts"] != float64(3) || !strings.HasPrefix(x["errorCode"].(string), "provider_") {
+		t.Fatalf("exhausted retries recorded as %v", x)
+	}
+
+	// A non-retryable failure fails at once.
+	e.sim.Sim.PushFaults(llmsim.Fault401)
+	pr = wantProblem(t, e.do("POST", "/api/v1/prompts/"+id+"/executions", e.tok, map[string]any{"model": "openai:gpt-4o-mini"}), 502, "upstream_failed")
+	if pr["reason"] != "provider_auth" {
+		t.Fatalf("bad key reason = %v", pr["reason"])
+	}
+	x = e.do("GET", "/api/v1/executions/"+pr["executionId"].(string), e.tok, nil).json(t)
+	if x["attempts"] != float64(1) {
+		t.Fatalf("a bad key was retried: %v", x)
+	}
+
+	// A stream cut half-way is a failure in the stream, never a success.
+	e.sim.Sim.PushFaults(llmsim.FaultCut)
+	events := readSSE(t, e.do("POST", "/api/v1/prompts/"+id+"/executions", e.tok, map[string]any{"model": "openai:gpt-4o-mini"}, "Accept", "text/event-stream").body)
+	if last := events[len(events)-1]; last.name != "error" || last.data["code"] != "upstream_failed" {
+		t.Fatalf("cut stream ended with %+v", last)
+	}
+}

@@ -1,0 +1,181 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/krowoc/krowoc/internal/krowoc"
+)
+
+const executionColumns = `id, workspace_id, user_id, prompt_id, prompt_version, model, provider, credential_id,
+	variables, params, status, error_code, error_message, attempts, ttft_ms, latency_ms, input_tokens,
+	output_tokens, cached_input_tokens, cache_creation_tokens, reasoning_tokens, cost_micros, response_text,
+	request_id, created_at, finished_at`
+
+// StartExecution records a new running execution and returns it with its id
+// and creation time set.
+func (db *DB) StartExecution(ctx context.Context, x *krowoc.Execution) error {
+	x.ID = newID()
+	x.Status = krowoc.ExecRunning
+	return db.Update(ctx, func(tx *Tx) error {
+		x.CreatedAt = fromMillis(toMillis(tx.now))
+		vars, _ := json.Marshal(x.Variables)
+		params, _ := json.Marshal(x.Params)
+		_, err := tx.exec(ctx, `INSERT INTO executions (id, workspace_id, user_id, prompt_id, prompt_version, model, provider,
+			credential_id, variables, params, status, request_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			x.ID, x.WorkspaceID, x.UserID, x.PromptID, toNullInt(x.PromptVersion), x.Model, x.Provider,
+			nullString(x.CredentialID), string(vars), string(params), string(x.Status), x.RequestID, toMillis(tx.now))
+		if err != nil {
+			return fmt.Errorf("insert execution: %w", err)
+		}
+		return nil
+	})
+}
+
+// FinishExecution records an execution's outcome: status, error, timings,
+// usage, cost and response. It also marks the credential as used.
+func (db *DB) FinishExecution(ctx context.Context, x *krowoc.Execution) error {
+	return db.Update(ctx, func(tx *Tx) error {
+		finished := fromMillis(toMillis(tx.now))
+		x.FinishedAt = &finished
+		u := x.Usage
+		_, err := tx.exec(ctx, `UPDATE executions SET status = ?, error_code = ?, error_message = ?, attempts = ?,
+			ttft_ms = ?, latency_ms = ?, input_tokens = ?, output_tokens = ?, cached_input_tokens = ?,
+			cache_creation_tokens = ?, reasoning_tokens = ?, cost_micros = ?, response_text = ?, finished_at = ?
+			WHERE id = ?`,
+			string(x.Status), nullString(x.ErrorCode), nullString(x.ErrorMessage), x.Attempts, nullInt64(x.TTFTMillis),
+			nullInt64(x.LatencyMillis), u.InputTokens, u.OutputTokens, u.CachedInputTokens, u.CacheCreationTokens,
+			u.ReasoningTokens, x.CostMicros, x.ResponseText, toMillis(tx.now), x.ID)
+		if err != nil {
+			return fmt.Errorf("finish execution %s: %w", x.ID, err)
+		}
+		if x.CredentialID != "" {
+			if _, err := tx.exec(ctx, `UPDATE credentials SET last_used_at = ? WHERE id = ?`, toMillis(tx.now), x.CredentialID); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// ExecutionFilter selects executions of one workspace.
+type ExecutionFilter struct {
+	WorkspaceID string
+	PromptID    string
+	Model       string
+	Status      krowoc.ExecutionStatus
+	From, To    *time.Time
+}
+
+// ListExecutions returns a page of executions, newest first, and the total.
+func (db *DB) ListExecutions(ctx context.Context, f ExecutionFilter, page Page) ([]krowoc.Execution, int, error) {
+	where := "workspace_id = ?"
+	args := []any{f.WorkspaceID}
+	if f.PromptID != "" {
+		where += " AND prompt_id = ?"
+		args = append(args, f.PromptID)
+	}
+	if f.Model != "" {
+		where += " AND model = ?"
+		args = append(args, f.Model)
+	}
+	if f.Status != "" {
+		where += " AND status = ?"
+		args = append(args, string(f.Status))
+	}
+	if f.From != nil {
+		where += " AND created_at >= ?"
+		args = append(args, toMillis(*f.From))
+	}
+	if f.To != nil {
+		where += " AND created_at < ?"
+		args = append(args, toMillis(*f.To))
+	}
+	r := db.reader()
+	var total int
+	if err := r.queryRow(ctx, `SELECT COUNT(*) FROM executions WHERE `+where, args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("count executions: %w", err)
+	}
+	rows, err := r.query(ctx, `SELECT `+executionColumns+` FROM executions WHERE `+where+
+		` ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`, append(args, page.Limit(), page.Offset())...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("list executions: %w", err)
+	}
+	defer rows.Close()
+	out := []krowoc.Execution{}
+	for rows.Next() {
+		x, err := scanExecution(rows)
+		if err != nil {
+			return nil, 0, err
+		}
+		out = append(out, *x)
+	}
+	return out, total, rows.Err()
+}
+
+// GetExecution returns an execution, or not_found.
+func (db *DB) GetExecution(ctx context.Context, id string) (*krowoc.Execution, error) {
+	x, err := scanExecution(db.reader().queryRow(ctx, `SELECT `+executionColumns+` FROM executions WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, krowoc.NotFound("execution")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("get execution: %w", err)
+	}
+	return x, nil
+}
+
+// DeleteExecution removes an execution from the history.
+func (db *DB) DeleteExecution(ctx context.Context, id string) error {
+	return db.Update(ctx, func(tx *Tx) error {
+		res, err := tx.exec(ctx, `DELETE FROM executions WHERE id = ?`, id)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return krowoc.NotFound("execution")
+		}
+		return nil
+	})
+}
+
+func scanExecution(s scanner) (*krowoc.Execution, error) {
+	var x krowoc.Execution
+	var version, ttft, latency, finished sql.NullInt64
+	var credential, code, message sql.NullString
+	var vars, params string
+	var created int64
+	err := s.Scan(&x.ID, &x.WorkspaceID, &x.UserID, &x.PromptID, &version, &x.Model, &x.Provider, &credential,
+		&vars, &params, &x.Status, &code, &message, &x.Attempts, &ttft, &latency, &x.Usage.InputTokens,
+		&x.Usage.OutputTokens, &x.Usage.CachedInputTokens, &x.Usage.CacheCreationTokens, &x.Usage.ReasoningTokens,
+		&x.CostMicros, &x.ResponseText, &x.RequestID, &created, &finished)
+	if err != nil {
+		return nil, err
+	}
+	x.PromptVersion = nullInt(version)
+	x.CredentialID, x.ErrorCode, x.ErrorMessage = credential.String, code.String, message.String
+	x.Variables = map[string]string{}
+	_ = json.Unmarshal([]byte(vars), &x.Variables)
+	_ = json.Unmarshal([]byte(params), &x.Params)
+	if ttft.Valid {
+		x.TTFTMillis = &ttft.Int64
+	}
+	if latency.Valid {
+		x.LatencyMillis = &latency.Int64
+	}
+	x.CreatedAt, x.FinishedAt = fromMillis(created), fromNullMillis(finished)
+	return &x, nil
+}
+
+func nullString(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }
+
+func nullInt64(p *int64) sql.NullInt64 {
+	if p == nil {
+		return sql.NullInt64{}
+	}
+	return sql.NullInt64{Int64: *p, Valid: true}
+}
