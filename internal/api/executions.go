@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -19,13 +20,14 @@ import (
 	"github.com/krowoc/krowoc/internal/store"
 )
 
-// Execution limits: the whole call, and retries of retryable failures made
-// before any token reached the client.
+// Execution limits: retries of retryable failures made before any token
+// reached the client, and how many models one side-by-side run compares.
+// The timeouts come from Options.
 const (
-	executionTimeout = 30 * time.Second
-	maxRetries       = 2
-	retryBase        = 250 * time.Millisecond
-	retryMax         = 10 * time.Second
+	maxSideBySide = 4
+	maxRetries    = 2
+	retryBase     = 250 * time.Millisecond
+	retryMax      = 10 * time.Second
 )
 
 func bindExecutionAPI(s *Server, g group) {
@@ -36,7 +38,9 @@ func bindExecutionAPI(s *Server, g group) {
 }
 
 type executeInput struct {
-	Model        string            `json:"model"`
+	Model string `json:"model"`
+	// Models runs the prompt on up to maxSideBySide models at once.
+	Models       []string          `json:"models"`
 	Variables    map[string]string `json:"variables"`
 	Params       *krowoc.Params    `json:"params"`
 	Version      json.RawMessage   `json:"version"`
@@ -209,13 +213,31 @@ func (s *Server) pickCredential(e *core.RequestEvent, workspaceID, providerID, i
 	}
 }
 
-// handleExecutePrompt runs a prompt on one model with the workspace's key:
-// streamed as Server-Sent Events (start, delta, usage, done, error) when the
-// client accepts text/event-stream, or answered whole as JSON.
+// errFirstToken cancels a stream whose first token is late.
+var errFirstToken = errors.New("no first token in time")
+
+// handleExecutePrompt runs a prompt on one model, or side by side on up to
+// four, with the workspace's keys: streamed as Server-Sent Events (start,
+// delta, usage, done, error; tagged by model) when the client accepts
+// text/event-stream, or answered whole as JSON.
 func (s *Server) handleExecutePrompt(e *core.RequestEvent) error {
 	var in executeInput
 	if err := s.decodeJSON(e, &in); err != nil {
 		return err
+	}
+	models := in.Models
+	sideBySide := len(models) > 0
+	switch {
+	case sideBySide && in.Model != "":
+		var v krowoc.Validation
+		v.Add("models", "conflict", "Give either model or models, not both.")
+		return v.Err()
+	case len(models) > maxSideBySide:
+		var v krowoc.Validation
+		v.Add("models", "too_many", fmt.Sprintf("Compare at most %d models at once.", maxSideBySide))
+		return v.Err()
+	case !sideBySide:
+		models = []string{in.Model}
 	}
 	p, err := s.promptFor(e, e.Request.PathValue("id"), krowoc.ActionWrite)
 	if err != nil {
@@ -224,29 +246,82 @@ func (s *Server) handleExecutePrompt(e *core.RequestEvent) error {
 	if p.DeletedAt != nil {
 		return krowoc.NotFound("prompt")
 	}
-	prep, err := s.prepare(e, p, in)
-	if err != nil {
-		return err
+	preps := make([]*prepared, len(models))
+	seen := map[string]bool{}
+	for i, model := range models {
+		one := in
+		one.Model = model
+		if preps[i], err = s.prepare(e, p, one); err != nil {
+			return err
+		}
+		if seen[preps[i].exec.Model] {
+			var v krowoc.Validation
+			v.Add("models", "duplicate", "Each model may appear once.")
+			return v.Err()
+		}
+		seen[preps[i].exec.Model] = true
 	}
-	x := prep.exec
-	if err := s.db.StartExecution(e.Request.Context(), x); err != nil {
-		return err
+	for _, prep := range preps {
+		if err := s.db.StartExecution(e.Request.Context(), prep.exec); err != nil {
+			return err
+		}
 	}
 
-	ctx, cancel := context.WithTimeout(e.Request.Context(), executionTimeout)
-	defer cancel()
-	start := time.Now()
 	var sse *sseWriter
-	var onDelta func(string) error
 	if wantsEventStream(e) {
 		sse = newSSEWriter(e)
-		_ = sse.event("start", map[string]any{"executionId": x.ID, "model": x.Model, "promptVersion": x.PromptVersion})
+	}
+	errs := make([]error, len(preps))
+	var wg sync.WaitGroup
+	for i, prep := range preps {
+		wg.Go(func() { errs[i] = s.run(e, prep, sse) })
+	}
+	wg.Wait()
+
+	if sse != nil {
+		return nil
+	}
+	if !sideBySide {
+		if errs[0] != nil {
+			return errs[0]
+		}
+		return writeJSON(e, http.StatusOK, preps[0].exec)
+	}
+	out := make([]*krowoc.Execution, len(preps))
+	for i, prep := range preps {
+		out[i] = prep.exec
+	}
+	return writeJSON(e, http.StatusOK, map[string]any{"executions": out})
+}
+
+// run calls one model for an execution already started, records the
+// outcome, and streams its events when sse is set. It returns the problem
+// of a failed call.
+func (s *Server) run(e *core.RequestEvent, prep *prepared, sse *sseWriter) error {
+	x := prep.exec
+	reqCtx := e.Request.Context()
+	ctx, cancel := context.WithTimeout(reqCtx, s.opts.ExecutionTimeout)
+	defer cancel()
+	start := time.Now()
+	tag := func(m map[string]any) map[string]any {
+		m["model"], m["executionId"] = x.Model, x.ID
+		return m
+	}
+	var onDelta func(string) error
+	if sse != nil {
+		_ = sse.event("start", tag(map[string]any{"promptVersion": x.PromptVersion}))
+		ttftCtx, cancelTTFT := context.WithCancelCause(ctx)
+		defer cancelTTFT(nil)
+		timer := time.AfterFunc(s.opts.FirstTokenTimeout, func() { cancelTTFT(errFirstToken) })
+		defer timer.Stop()
+		ctx = ttftCtx
 		onDelta = func(text string) error {
 			if x.TTFTMillis == nil {
+				timer.Stop()
 				ms := time.Since(start).Milliseconds()
 				x.TTFTMillis = &ms
 			}
-			return sse.event("delta", map[string]string{"text": text})
+			return sse.event("delta", tag(map[string]any{"text": text}))
 		}
 	}
 
@@ -270,27 +345,26 @@ func (s *Server) handleExecutePrompt(e *core.RequestEvent) error {
 			x.TTFTMillis = &latency
 		}
 	} else {
-		x.Status, x.ErrorCode, x.ErrorMessage = classifyFailure(e.Request.Context(), callErr)
+		x.Status, x.ErrorCode, x.ErrorMessage = s.classifyFailure(reqCtx, ctx, callErr)
 	}
 	// Record even when the client has gone: the history must not lose runs.
-	if err := s.db.FinishExecution(context.WithoutCancel(e.Request.Context()), x); err != nil {
-		s.log.ErrorContext(e.Request.Context(), "record execution", "execution_id", x.ID, "error", err)
+	if err := s.db.FinishExecution(context.WithoutCancel(reqCtx), x); err != nil {
+		s.log.ErrorContext(reqCtx, "record execution", "execution_id", x.ID, "error", err)
 	}
 
-	if sse != nil {
-		if callErr != nil {
-			_, body := s.problemBody(e, executionProblem(x))
-			_ = sse.event("error", body)
-			return nil
-		}
-		_ = sse.event("usage", map[string]any{"usage": x.Usage, "costMicros": x.CostMicros})
-		_ = sse.event("done", x)
-		return nil
-	}
 	if callErr != nil {
-		return executionProblem(x)
+		problem := executionProblem(x)
+		if sse != nil {
+			_, body := s.problemBody(e, problem)
+			_ = sse.event("error", tag(body))
+		}
+		return problem
 	}
-	return writeJSON(e, http.StatusOK, x)
+	if sse != nil {
+		_ = sse.event("usage", tag(map[string]any{"usage": x.Usage, "costMicros": x.CostMicros}))
+		_ = sse.event("done", tag(map[string]any{"execution": x}))
+	}
+	return nil
 }
 
 // callWithRetries calls the provider, retrying retryable failures with
@@ -328,13 +402,15 @@ func (s *Server) callWithRetries(ctx context.Context, prep *prepared, onDelta fu
 
 // classifyFailure turns a failed call into the recorded status, code and a
 // message that is safe to show.
-func classifyFailure(reqCtx context.Context, err error) (krowoc.ExecutionStatus, string, string) {
+func (s *Server) classifyFailure(reqCtx, callCtx context.Context, err error) (krowoc.ExecutionStatus, string, string) {
 	var pe *provider.Error
 	switch {
 	case reqCtx.Err() != nil:
 		return krowoc.ExecCancelled, "cancelled", "The client went away; the call was cancelled."
+	case errors.Is(context.Cause(callCtx), errFirstToken):
+		return krowoc.ExecTimedOut, "first_token_timeout", fmt.Sprintf("No first token within %s.", s.opts.FirstTokenTimeout)
 	case errors.As(err, &pe) && pe.Kind == provider.KindTimeout, errors.Is(err, context.DeadlineExceeded):
-		return krowoc.ExecTimedOut, "timeout", fmt.Sprintf("The provider did not finish within %s.", executionTimeout)
+		return krowoc.ExecTimedOut, "timeout", fmt.Sprintf("The provider did not finish within %s.", s.opts.ExecutionTimeout)
 	case errors.As(err, &pe):
 		return krowoc.ExecFailed, "provider_" + string(pe.Kind), pe.Message
 	}

@@ -1,6 +1,8 @@
 package api_test
 
 import (
+	"context"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -20,6 +22,11 @@ type execEnv struct {
 
 func newExecEnv(t *testing.T, d store.Dialect) *execEnv {
 	t.Helper()
+	return newExecEnvWith(t, d, nil)
+}
+
+func newExecEnvWith(t *testing.T, d store.Dialect, configure func(*api.Options)) *execEnv {
+	t.Helper()
 	sim := llmsim.NewServer(llmsim.Options{
 		APIKey:     simKey,
 		RetryAfter: 10 * time.Millisecond,
@@ -32,6 +39,9 @@ func newExecEnv(t *testing.T, d store.Dialect) *execEnv {
 	t.Cleanup(sim.Close)
 	e := newEnvWith(t, d, func(o *api.Options) {
 		o.ProviderBaseURLs = map[string]string{"openai": sim.OpenAIBaseURL(), "anthropic": sim.AnthropicBaseURL(), "gemini": sim.GeminiBaseURL()}
+		if configure != nil {
+			configure(o)
+		}
 	})
 	_, tok := e.user("ada@example.com")
 	for _, p := range []string{"openai", "anthropic", "gemini"} {
@@ -102,7 +112,7 @@ func TestExecuteEveryProvider(t *testing.T) {
 				if !strings.HasPrefix(joined, "start,delta") || !strings.HasSuffix(joined, "usage,done") || text != "Echo: Say hello to Ada" {
 					t.Fatalf("%s: events %s, text %q", model, joined, text)
 				}
-				done := events[len(events)-1].data
+				done := events[len(events)-1].data["execution"].(map[string]any)
 				wantCost(t, model, done)
 				if done["ttftMs"] == nil || done["latencyMs"] == nil {
 					t.Fatalf("%s: timings missing: %v", model, done)
@@ -188,5 +198,113 @@ func TestExecuteRetriesAndFailures(t *testing.T) {
 	events := readSSE(t, e.do("POST", "/api/v1/prompts/"+id+"/executions", e.tok, map[string]any{"model": "openai:gpt-4o-mini"}, "Accept", "text/event-stream").body)
 	if last := events[len(events)-1]; last.name != "error" || last.data["code"] != "upstream_failed" {
 		t.Fatalf("cut stream ended with %+v", last)
+	}
+}
+
+func TestSideBySide(t *testing.T) {
+	e := newExecEnv(t, store.SQLite)
+	p := createPrompt(t, e.env, e.tok, map[string]any{"title": "T", "promptText": "compare me"})
+	id := p["id"].(string)
+	models := []string{"openai:gpt-4o-mini", "anthropic:claude-haiku-4-5", "gemini:gemini-2.5-flash"}
+	r := e.do("POST", "/api/v1/prompts/"+id+"/executions", e.tok, map[string]any{"models": models})
+	if r.status != 200 {
+		t.Fatalf("side by side: %d %s", r.status, r.body)
+	}
+	xs := r.json(t)["executions"].([]any)
+	if len(xs) != 3 {
+		t.Fatalf("executions = %v", xs)
+	}
+	for i, x := range xs {
+		m := x.(map[string]any)
+		if m["model"] != models[i] || m["status"] != "succeeded" {
+			t.Fatalf("execution %d = %v", i, m)
+		}
+	}
+
+	// Streamed: every event is tagged with its model; each model ends with done.
+	events := readSSE(t, e.do("POST", "/api/v1/prompts/"+id+"/executions", e.tok, map[string]any{"models": models}, "Accept", "text/event-stream").body)
+	text := map[string]string{}
+	done := map[string]bool{}
+	for _, ev := range events {
+		model, _ := ev.data["model"].(string)
+		if model == "" {
+			t.Fatalf("untagged event %s: %v", ev.name, ev.data)
+		}
+		switch ev.name {
+		case "delta":
+			text[model] += ev.data["text"].(string)
+		case "done":
+			done[model] = true
+		}
+	}
+	for _, m := range models {
+		if !done[m] || text[m] != "Echo: compare me" {
+			t.Fatalf("%s: done %v, text %q", m, done[m], text[m])
+		}
+	}
+
+	wantProblem(t, e.do("POST", "/api/v1/prompts/"+id+"/executions", e.tok, map[string]any{"models": append(models, "openai:gpt-4o", "openai:gpt-4.1")}), 400, "validation_failed")
+	wantProblem(t, e.do("POST", "/api/v1/prompts/"+id+"/executions", e.tok, map[string]any{"models": []string{"openai:gpt-4o", "openai:gpt-4o"}}), 400, "validation_failed")
+	wantProblem(t, e.do("POST", "/api/v1/prompts/"+id+"/executions", e.tok, map[string]any{"model": "openai:gpt-4o", "models": models}), 400, "validation_failed")
+}
+
+func TestTimeoutsAndCancellation(t *testing.T) {
+	e := newExecEnvWith(t, store.SQLite, func(o *api.Options) { o.FirstTokenTimeout = 200 * time.Millisecond })
+	p := createPrompt(t, e.env, e.tok, map[string]any{"title": "T", "promptText": "slow one two three four five"})
+	id := p["id"].(string)
+
+	// A first token later than the first-token timeout ends the stream.
+	e.sim.Sim.PushFaults(llmsim.FaultSlowFirstToken)
+	events := readSSE(t, e.do("POST", "/api/v1/prompts/"+id+"/executions", e.tok, map[string]any{"model": "openai:gpt-4o-mini"}, "Accept", "text/event-stream").body)
+	last := events[len(events)-1]
+	if last.name != "error" || last.data["reason"] != "first_token_timeout" {
+		t.Fatalf("slow first token ended with %+v", last)
+	}
+	x := e.do("GET", "/api/v1/executions/"+last.data["executionId"].(string), e.tok, nil).json(t)
+	if x["status"] != "timed_out" {
+		t.Fatalf("recorded as %v", x["status"])
+	}
+
+	// A client that goes away cancels the upstream call; the run is recorded as cancelled.
+	e.sim.Sim.PushFaults(llmsim.FaultSlowChunks)
+	ctx, cancel := context.WithCancel(context.Background())
+	req := httptest.NewRequestWithContext(ctx, "POST", "/api/v1/prompts/"+id+"/executions", strings.NewReader(`{"model":"openai:gpt-4o-mini"}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "text/event-stream")
+	req.Header.Set("Authorization", "Bearer "+e.tok)
+	finished := make(chan struct{})
+	go func() {
+		e.handler.ServeHTTP(httptest.NewRecorder(), req)
+		close(finished)
+	}()
+	time.Sleep(300 * time.Millisecond)
+	cancel()
+	select {
+	case <-finished:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the handler did not stop after the client went away")
+	}
+	list := e.do("GET", "/api/v1/executions?status=cancelled", e.tok, nil).json(t)
+	if list["total"] != float64(1) {
+		t.Fatalf("cancelled runs = %v", list["total"])
+	}
+}
+
+func TestModelsMarkUsable(t *testing.T) {
+	e := newExecEnv(t, store.SQLite)
+	m := e.do("GET", "/api/v1/models", e.tok, nil).json(t)
+	usable := map[string]bool{}
+	for _, x := range m["models"].([]any) {
+		mm := x.(map[string]any)
+		usable[mm["id"].(string)] = mm["usable"].(bool)
+	}
+	if !usable["openai:gpt-4o-mini"] || !usable["gemini:gemini-2.5-flash"] {
+		t.Fatalf("usable = %v", usable)
+	}
+	_, bob := e.user("bob@example.com")
+	for _, x := range e.do("GET", "/api/v1/models", bob, nil).json(t)["models"].([]any) {
+		if x.(map[string]any)["usable"] == true {
+			t.Fatalf("bob has no keys but %v is usable", x)
+		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"sync"
+	"time"
 
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/hook"
@@ -38,6 +39,10 @@ type Options struct {
 	Secrets *secret.Keyring
 	// ProviderBaseURLs override providers' default endpoints by provider id.
 	ProviderBaseURLs map[string]string
+	// ExecutionTimeout bounds a whole provider call (default 30 s);
+	// FirstTokenTimeout bounds the wait for a stream's first token
+	// (default 30 s).
+	ExecutionTimeout, FirstTokenTimeout time.Duration
 }
 
 // Server holds what the handlers share. Create it with New and register it
@@ -75,6 +80,12 @@ func New(app core.App, db *store.DB, log *slog.Logger, opts Options) *Server {
 	}
 	if opts.Catalog == nil {
 		opts.Catalog = catalog.Default()
+	}
+	if opts.ExecutionTimeout <= 0 {
+		opts.ExecutionTimeout = 30 * time.Second
+	}
+	if opts.FirstTokenTimeout <= 0 {
+		opts.FirstTokenTimeout = 30 * time.Second
 	}
 	if opts.Secrets == nil {
 		opts.Secrets, _ = secret.New(secret.NewMasterKey())

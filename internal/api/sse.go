@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 
 	"github.com/pocketbase/pocketbase/core"
 )
@@ -15,7 +16,9 @@ func wantsEventStream(e *core.RequestEvent) bool {
 }
 
 // sseWriter writes named Server-Sent Events and flushes each at once.
+// It is safe for concurrent use: side-by-side runs share one stream.
 type sseWriter struct {
+	mu sync.Mutex
 	w  http.ResponseWriter
 	rc *http.ResponseController
 }
@@ -37,6 +40,8 @@ func (w *sseWriter) event(name string, v any) error {
 	if err != nil {
 		return err
 	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
 	if _, err := fmt.Fprintf(w.w, "event: %s\ndata: %s\n\n", name, b); err != nil {
 		return err
 	}

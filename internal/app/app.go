@@ -195,13 +195,15 @@ func (p *program) serve(ctx context.Context, httpAddr string, origins []string) 
 	defer stopJobs()
 
 	srv := api.New(p.pb, db, p.log, api.Options{
-		Catalog:          models,
-		Secrets:          keys,
-		ProviderBaseURLs: p.cfg.ProviderBaseURLs,
-		MaxBodyBytes:     p.cfg.MaxBodyBytes,
-		MetricsToken:     p.cfg.MetricsToken,
-		Web:              webui.FS(),
-		Version:          p.version,
+		Catalog:           models,
+		Secrets:           keys,
+		ProviderBaseURLs:  p.cfg.ProviderBaseURLs,
+		ExecutionTimeout:  p.cfg.ExecutionTimeout,
+		FirstTokenTimeout: p.cfg.FirstTokenTimeout,
+		MaxBodyBytes:      p.cfg.MaxBodyBytes,
+		MetricsToken:      p.cfg.MetricsToken,
+		Web:               webui.FS(),
+		Version:           p.version,
 	})
 	p.pb.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		srv.Bind(se.Router)

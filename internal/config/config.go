@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/krowoc/krowoc/internal/secret"
 	"github.com/krowoc/krowoc/internal/store"
@@ -44,6 +45,10 @@ type Config struct {
 	// provider id (KROWOC_OPENAI_BASE_URL, KROWOC_ANTHROPIC_BASE_URL,
 	// KROWOC_GEMINI_BASE_URL): corporate proxies, and the simulator in tests.
 	ProviderBaseURLs map[string]string
+	// ExecutionTimeout bounds a whole provider call (KROWOC_EXECUTION_TIMEOUT);
+	// FirstTokenTimeout bounds the wait for a stream's first token
+	// (KROWOC_FIRST_TOKEN_TIMEOUT).
+	ExecutionTimeout, FirstTokenTimeout time.Duration
 }
 
 // Defaults used when a setting is not given.
@@ -70,6 +75,9 @@ func Load(getenv func(string) string) (Config, error) {
 		DataDir:      DefaultDataDir,
 		HTTPAddr:     DefaultHTTPAddr,
 		MaxBodyBytes: DefaultMaxBodyBytes,
+		// The product promises a 30-second response window by default.
+		ExecutionTimeout:  30 * time.Second,
+		FirstTokenTimeout: 30 * time.Second,
 	}
 	if v := getenv("KROWOC_ENV"); v != "" {
 		if v != EnvDevelopment && v != EnvProduction {
@@ -110,6 +118,15 @@ func Load(getenv func(string) string) (Config, error) {
 			return c, &SettingError{"KROWOC_MASTER_KEY", err.Error() + "; generate one with: openssl rand -base64 32"}
 		}
 		c.MasterKey = v
+	}
+	for name, dst := range map[string]*time.Duration{"KROWOC_EXECUTION_TIMEOUT": &c.ExecutionTimeout, "KROWOC_FIRST_TOKEN_TIMEOUT": &c.FirstTokenTimeout} {
+		if v := getenv(name); v != "" {
+			d, err := time.ParseDuration(v)
+			if err != nil || d < time.Second || d > 30*time.Minute {
+				return c, &SettingError{name, fmt.Sprintf("must be a duration from 1s to 30m such as 45s, got %q", v)}
+			}
+			*dst = d
+		}
 	}
 	c.ProviderBaseURLs = map[string]string{}
 	for provider, name := range map[string]string{"openai": "KROWOC_OPENAI_BASE_URL", "anthropic": "KROWOC_ANTHROPIC_BASE_URL", "gemini": "KROWOC_GEMINI_BASE_URL"} {

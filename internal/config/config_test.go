@@ -52,6 +52,8 @@ func TestLoadRejectsBadValues(t *testing.T) {
 		{"KROWOC_MAX_BODY_BYTES", "lots"},
 		{"KROWOC_MASTER_KEY", "hunter2"},
 		{"KROWOC_OPENAI_BASE_URL", "ftp://proxy"},
+		{"KROWOC_EXECUTION_TIMEOUT", "forever"},
+		{"KROWOC_FIRST_TOKEN_TIMEOUT", "1ms"},
 	}
 	for _, c := range cases {
 		_, err := config.Load(env(map[string]string{c.key: c.value}))
