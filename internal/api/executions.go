@@ -35,6 +35,7 @@ func bindExecutionAPI(s *Server, g group) {
 	g.handle(http.MethodGet, "/executions", s.handleListExecutions)
 	g.handle(http.MethodGet, "/executions/{id}", s.handleGetExecution)
 	g.handle(http.MethodDelete, "/executions/{id}", s.handleDeleteExecution)
+	g.handle(http.MethodPost, "/executions/{id}/rerun", s.handleRerun)
 }
 
 type executeInput struct {
@@ -225,6 +226,25 @@ func (s *Server) handleExecutePrompt(e *core.RequestEvent) error {
 	if err := s.decodeJSON(e, &in); err != nil {
 		return err
 	}
+	return s.execute(e, e.Request.PathValue("id"), in)
+}
+
+// handleRerun runs an execution again with the same prompt version, model,
+// variables, parameters and key, as a new execution.
+func (s *Server) handleRerun(e *core.RequestEvent) error {
+	x, err := s.executionFor(e, krowoc.ActionWrite)
+	if err != nil {
+		return err
+	}
+	in := executeInput{Model: x.Model, Variables: x.Variables, Params: &x.Params, CredentialID: x.CredentialID, Version: json.RawMessage(`"draft"`)}
+	if x.PromptVersion != nil {
+		in.Version = json.RawMessage(strconv.Itoa(*x.PromptVersion))
+	}
+	return s.execute(e, x.PromptID, in)
+}
+
+// execute runs the prompt per in; see handleExecutePrompt.
+func (s *Server) execute(e *core.RequestEvent, promptID string, in executeInput) error {
 	models := in.Models
 	sideBySide := len(models) > 0
 	switch {
@@ -239,7 +259,7 @@ func (s *Server) handleExecutePrompt(e *core.RequestEvent) error {
 	case !sideBySide:
 		models = []string{in.Model}
 	}
-	p, err := s.promptFor(e, e.Request.PathValue("id"), krowoc.ActionWrite)
+	p, err := s.promptFor(e, promptID, krowoc.ActionWrite)
 	if err != nil {
 		return err
 	}

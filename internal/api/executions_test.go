@@ -126,6 +126,19 @@ func TestExecuteEveryProvider(t *testing.T) {
 			if list["total"] != float64(6) {
 				t.Fatalf("history has %v executions, want 6", list["total"])
 			}
+			// Re-run the oldest with the same inputs.
+			oldest := list["items"].([]any)[5].(map[string]any)
+			again := e.do("POST", "/api/v1/executions/"+oldest["id"].(string)+"/rerun", e.tok, nil).json(t)
+			if again["id"] == oldest["id"] || again["model"] != oldest["model"] || again["responseText"] != "Echo: Say hello to Bob" {
+				t.Fatalf("rerun = %v", again)
+			}
+			_, eve := e.user("eve@example.com")
+			wantProblem(t, e.do("POST", "/api/v1/executions/"+oldest["id"].(string)+"/rerun", eve, nil), 404, "not_found")
+			wantProblem(t, e.do("GET", "/api/v1/executions/"+oldest["id"].(string), eve, nil), 404, "not_found")
+			wantProblem(t, e.do("DELETE", "/api/v1/executions/"+oldest["id"].(string), eve, nil), 404, "not_found")
+			if r := e.do("DELETE", "/api/v1/executions/"+oldest["id"].(string), e.tok, nil); r.status != 204 {
+				t.Fatalf("delete execution: %d", r.status)
+			}
 			if strings.Contains(e.logs.String(), simKey) {
 				t.Fatal("the logs contain the provider key")
 			}
