@@ -48,6 +48,7 @@ test-web: web-deps ## Jest tests of the web app
 
 .PHONY: test-e2e
 test-e2e: build ## Playwright in Debian's Chromium against the built binary
+	go build -o bin/llmsim ./cmd/llmsim
 	scripts/ensure-chromium.sh
 	cd web && npm run e2e
 

@@ -4,6 +4,8 @@ import path from "node:path";
 
 import { defineConfig, devices } from "@playwright/test";
 
+import { llmsim } from "./e2e/llmsim";
+
 /**
  * End-to-end tests drive the real Go binary (../bin/krowoc, built by
  * `make build` with this app embedded) in Debian's Chromium. Each run gets a
@@ -12,6 +14,10 @@ import { defineConfig, devices } from "@playwright/test";
  * KROWOC_E2E_BASE_URL: test a server that is already running; start none.
  * KROWOC_E2E_PORT: port of the server started here (default 18090).
  * KROWOC_E2E_BIN: another binary to start instead of ../bin/krowoc.
+ *
+ * The global setup starts the provider simulator (../bin/llmsim, built when
+ * missing; see e2e/llmsim.ts) and the server is pointed at it through
+ * KROWOC_OPENAI_BASE_URL, KROWOC_ANTHROPIC_BASE_URL and KROWOC_GEMINI_BASE_URL.
  */
 const externalBaseURL = process.env.KROWOC_E2E_BASE_URL;
 const port = Number(process.env.KROWOC_E2E_PORT ?? 18090);
@@ -33,6 +39,7 @@ if (dataDir && !process.env.KROWOC_E2E_KEEP_DATA) {
 
 export default defineConfig({
   testDir: "./e2e",
+  globalSetup: "./e2e/global-setup.ts",
   fullyParallel: false,
   workers: 1,
   retries: 0,
@@ -75,5 +82,6 @@ export default defineConfig({
         timeout: 60_000,
         stdout: "ignore",
         stderr: "pipe",
+        env: { ...llmsim.env },
       },
 });

@@ -1,4 +1,4 @@
-import { HomeIcon, KeyRoundIcon, LibraryIcon, SettingsIcon, UserIcon, type LucideIcon } from "lucide-react";
+import { HomeIcon, KeyRoundIcon, KeySquareIcon, LibraryIcon, SettingsIcon, UserIcon, type LucideIcon } from "lucide-react";
 
 /** One link of a navigation menu. */
 export interface NavItem {
@@ -19,6 +19,7 @@ export const mainNav: readonly NavItem[] = [
 /** Sub-navigation of the settings section. */
 export const settingsNav: readonly NavItem[] = [
   { title: "Profile", href: "/settings/profile/", icon: UserIcon },
+  { title: "API keys", href: "/settings/keys/", icon: KeySquareIcon },
   { title: "Access tokens", href: "/settings/tokens/", icon: KeyRoundIcon },
 ];
 

@@ -6,6 +6,14 @@
 import { z } from "zod";
 
 import { getPb } from "@/lib/pocketbase";
+import {
+  credentialListSchema,
+  credentialSchema,
+  type CreateCredentialRequest,
+  type Credential,
+  type CredentialList,
+  type UpdateCredentialRequest,
+} from "@/lib/validations/credential";
 import { meSchema, type Me } from "@/lib/validations/me";
 import {
   exportDocumentSchema,
@@ -527,4 +535,37 @@ export function listTags(workspace: string | undefined, options: ReadOptions = {
 /** `GET /api/v1/models`: the providers and models of the catalog. */
 export function listModels(options: ReadOptions = {}): Promise<ModelCatalog> {
   return requestJson("/models", modelCatalogSchema, { signal: options.signal });
+}
+
+// ---------------------------------------------------------------------------
+// Provider API keys (bring your own key)
+
+const credentialPath = (id: string) => `/credentials/${encodeURIComponent(id)}`;
+
+/** `GET /api/v1/credentials?workspace=`: the provider keys of a workspace (editors and up). */
+export function listCredentials(workspace: string | undefined, options: ReadOptions = {}): Promise<CredentialList> {
+  return requestJson("/credentials", credentialListSchema, { query: { workspace }, signal: options.signal });
+}
+
+/** `POST /api/v1/credentials`: stores a key (admins and owners); the key is never sent back. */
+export function createCredential(body: CreateCredentialRequest): Promise<Credential> {
+  return requestJson("/credentials", credentialSchema, { method: "POST", body });
+}
+
+/** `PATCH /api/v1/credentials/{id}`: renames a key. */
+export function updateCredential(id: string, body: UpdateCredentialRequest): Promise<Credential> {
+  return requestJson(credentialPath(id), credentialSchema, { method: "PATCH", body });
+}
+
+/** `DELETE /api/v1/credentials/{id}`: deletes a key; a missing one is a not_found ApiError. */
+export function deleteCredential(id: string): Promise<void> {
+  return requestNoContent(credentialPath(id), { method: "DELETE" });
+}
+
+/**
+ * `POST /api/v1/credentials/{id}/verify`: asks the provider whether the key
+ * works. A rejected key is not an error: the result has verifyStatus "failed".
+ */
+export function verifyCredential(id: string): Promise<Credential> {
+  return requestJson(`${credentialPath(id)}/verify`, credentialSchema, { method: "POST" });
 }
