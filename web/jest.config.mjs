@@ -11,6 +11,10 @@ const config = {
     // The SDK ships only ESM with named exports (ClientResponseError); next.config's
     // transpilePackages makes next/jest compile it to CommonJS for Jest.
     "^pocketbase$": "<rootDir>/node_modules/pocketbase/dist/pocketbase.es.js",
+    // react-markdown and its unified/micromark tree ship only ESM, which Jest
+    // cannot load untransformed: tests render the Markdown source as text.
+    "^react-markdown$": "<rootDir>/test/react-markdown.tsx",
+    "^remark-gfm$": "<rootDir>/test/remark-gfm.ts",
   },
   testPathIgnorePatterns: ["<rootDir>/node_modules/", "<rootDir>/e2e/", "<rootDir>/.next/", "<rootDir>/out/"],
   modulePathIgnorePatterns: ["<rootDir>/out/", "<rootDir>/.next/"],

@@ -19,11 +19,13 @@ import { toast } from "sonner";
 import { ConfirmDialog } from "@/components/confirm-dialog";
 import { HighlightedPromptText } from "@/components/highlighted-prompt-text";
 import { PromptEditorForm } from "@/components/prompt-editor-form";
+import { PromptExecutionHistory } from "@/components/prompt-execution-history";
 import { PromptStatusBadge, VisibilityBadge } from "@/components/prompt-status-badge";
 import { PromptVersionHistory } from "@/components/prompt-version-history";
 import { PublishPromptDialog } from "@/components/publish-prompt-dialog";
 import { QueryError } from "@/components/query-error";
 import { QuotaExceededDialog } from "@/components/quota-exceeded-dialog";
+import { RunPanel } from "@/components/run-panel";
 import { Alert, AlertDescription, AlertTitle } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -356,7 +358,11 @@ export function PromptDetail() {
         </CardContent>
       </Card>
 
+      {writable && !trashed ? <RunPanel prompt={p} /> : null}
+
       <PromptVersionHistory prompt={p} canWrite={writable} />
+
+      {me.isSuccess ? <PromptExecutionHistory promptId={p.id} workspaceId={p.workspaceId} /> : null}
 
       {writable ? (
         <>

@@ -1,4 +1,4 @@
-import { HomeIcon, KeyRoundIcon, KeySquareIcon, LibraryIcon, SettingsIcon, UserIcon, type LucideIcon } from "lucide-react";
+import { HistoryIcon, HomeIcon, KeyRoundIcon, KeySquareIcon, LibraryIcon, SettingsIcon, UserIcon, type LucideIcon } from "lucide-react";
 
 /** One link of a navigation menu. */
 export interface NavItem {
@@ -13,6 +13,7 @@ export interface NavItem {
 export const mainNav: readonly NavItem[] = [
   { title: "Home", href: "/", icon: HomeIcon },
   { title: "Prompts", href: "/prompts/", icon: LibraryIcon, match: "/prompts" },
+  { title: "History", href: "/history/", icon: HistoryIcon, match: "/history" },
   { title: "Settings", href: "/settings/profile/", icon: SettingsIcon, match: "/settings" },
 ];
 

@@ -98,12 +98,16 @@ export function useTags(workspace: string | undefined) {
   });
 }
 
-/** The model catalog; it changes only with a server update. */
-export function useModels() {
+/**
+ * The model catalog, marked usable with the keys of the workspace (the
+ * personal one when undefined). The catalog changes only with a server
+ * update; usability changes with the keys, so it is refetched on mount.
+ */
+export function useModels(workspace?: string) {
   return useQuery({
-    queryKey: modelsQueryKey,
-    queryFn: ({ signal }) => listModels({ signal }),
-    staleTime: 10 * 60_000,
+    queryKey: [...modelsQueryKey, workspace ?? "personal"],
+    queryFn: ({ signal }) => listModels({ signal, workspace }),
+    staleTime: 30_000,
   });
 }
 

@@ -14,6 +14,18 @@ import {
   type CredentialList,
   type UpdateCredentialRequest,
 } from "@/lib/validations/credential";
+import {
+  executeResultSchema,
+  executionListSchema,
+  executionSchema,
+  toRunEvent,
+  type ExecuteRequest,
+  type ExecuteResult,
+  type Execution,
+  type ExecutionList,
+  type ExecutionStatus,
+  type RunEvent,
+} from "@/lib/validations/execution";
 import { meSchema, type Me } from "@/lib/validations/me";
 import {
   exportDocumentSchema,
@@ -532,9 +544,12 @@ export function listTags(workspace: string | undefined, options: ReadOptions = {
   return requestJson("/tags", tagListSchema, { query: { workspace }, signal: options.signal });
 }
 
-/** `GET /api/v1/models`: the providers and models of the catalog. */
-export function listModels(options: ReadOptions = {}): Promise<ModelCatalog> {
-  return requestJson("/models", modelCatalogSchema, { signal: options.signal });
+/**
+ * `GET /api/v1/models?workspace=`: the providers and models of the catalog,
+ * marked usable when the workspace (default: the personal one) has a key.
+ */
+export function listModels(options: ReadOptions & { workspace?: string } = {}): Promise<ModelCatalog> {
+  return requestJson("/models", modelCatalogSchema, { query: { workspace: options.workspace }, signal: options.signal });
 }
 
 // ---------------------------------------------------------------------------
@@ -568,4 +583,134 @@ export function deleteCredential(id: string): Promise<void> {
  */
 export function verifyCredential(id: string): Promise<Credential> {
   return requestJson(`${credentialPath(id)}/verify`, credentialSchema, { method: "POST" });
+}
+
+// ---------------------------------------------------------------------------
+// Executions (runs of prompts)
+
+const executionPath = (id: string) => `/executions/${encodeURIComponent(id)}`;
+
+/** Options of a streamed run. */
+export interface StreamRunOptions {
+  /** Called for every event as it arrives, in order. */
+  onEvent: (event: RunEvent) => void;
+  /** Aborting it stops the run; the server records it as cancelled. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Reads a run's Server-Sent Events from a response body and hands each
+ * event, tagged with its model, to onEvent. Unknown or malformed events are
+ * skipped. Exported for the run panel's tests.
+ */
+export async function readRunEvents(
+  body: ReadableStream<Uint8Array>,
+  onEvent: (event: RunEvent) => void,
+): Promise<void> {
+  for await (const ev of readSse(body)) {
+    let data: unknown;
+    try {
+      data = JSON.parse(ev.data);
+    } catch {
+      continue;
+    }
+    const event = toRunEvent(ev.event, data);
+    if (event) onEvent(event);
+  }
+}
+
+async function streamRun(path: string, body: unknown, options: StreamRunOptions): Promise<void> {
+  let res: Response;
+  try {
+    res = await fetch(buildUrl(path), {
+      method: "POST",
+      headers: { Accept: "text/event-stream", "Content-Type": "application/json", ...authHeaders() },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: options.signal,
+      credentials: "same-origin",
+    });
+  } catch (err) {
+    if (err instanceof DOMException && err.name === "AbortError") throw err;
+    throw networkError();
+  }
+  const requestId = res.headers.get("X-Request-ID");
+  if (!res.ok) {
+    const error = await problemFrom(res);
+    if (error.status === 401) getPb().authStore.clear();
+    throw error;
+  }
+  const contentType = res.headers.get("Content-Type") ?? "";
+  if (!contentType.includes("text/event-stream") || !res.body) {
+    // A server that does not stream answers with the finished execution(s).
+    const parsed = executeResultSchema.safeParse(await res.json().catch(() => undefined));
+    if (!parsed.success) throw invalidResponse(res.status, requestId);
+    const list = "executions" in parsed.data ? parsed.data.executions : [parsed.data];
+    for (const x of list) {
+      options.onEvent({ type: "delta", model: x.model, executionId: x.id, text: x.responseText });
+      options.onEvent({ type: "done", model: x.model, executionId: x.id, execution: x });
+    }
+    return;
+  }
+  await readRunEvents(res.body, options.onEvent);
+}
+
+/**
+ * `POST /api/v1/prompts/{id}/executions` with `Accept: text/event-stream`:
+ * runs a prompt on one model or side by side, streaming the answer. Problems
+ * found before any call (model_not_allowed, missing_variables, no_credential,
+ * validation_failed) are thrown as ApiError; a failed call arrives as an
+ * `error` event.
+ */
+export function streamPromptExecution(id: string, body: ExecuteRequest, options: StreamRunOptions): Promise<void> {
+  return streamRun(`${promptPath(id)}/executions`, body, options);
+}
+
+/** `POST /api/v1/prompts/{id}/executions` as JSON: the finished execution(s). */
+export function executePrompt(id: string, body: ExecuteRequest): Promise<ExecuteResult> {
+  return requestJson(`${promptPath(id)}/executions`, executeResultSchema, { method: "POST", body });
+}
+
+/** Filters and paging of `GET /api/v1/executions`. */
+export interface ListExecutionsParams {
+  workspace?: string;
+  prompt?: string;
+  model?: string;
+  status?: ExecutionStatus;
+  /** RFC 3339 times. */
+  from?: string;
+  to?: string;
+  page?: number;
+  perPage?: number;
+}
+
+/** `GET /api/v1/executions`: one page of the run history, newest first. */
+export function listExecutions(params: ListExecutionsParams = {}, options: ReadOptions = {}): Promise<ExecutionList> {
+  return requestJson("/executions", executionListSchema, {
+    query: {
+      workspace: params.workspace,
+      prompt: params.prompt || undefined,
+      model: params.model || undefined,
+      status: params.status,
+      from: params.from || undefined,
+      to: params.to || undefined,
+      page: params.page ?? 1,
+      perPage: params.perPage ?? 20,
+    },
+    signal: options.signal,
+  });
+}
+
+/** `GET /api/v1/executions/{id}`. */
+export function getExecution(id: string, options: ReadOptions = {}): Promise<Execution> {
+  return requestJson(executionPath(id), executionSchema, { signal: options.signal });
+}
+
+/** `DELETE /api/v1/executions/{id}`: removes a run from the history. */
+export function deleteExecution(id: string): Promise<void> {
+  return requestNoContent(executionPath(id), { method: "DELETE" });
+}
+
+/** `POST /api/v1/executions/{id}/rerun`: runs it again with the same inputs; the new execution. */
+export function rerunExecution(id: string): Promise<Execution> {
+  return requestJson(`${executionPath(id)}/rerun`, executionSchema, { method: "POST" });
 }

@@ -53,3 +53,27 @@ export function formatRelative(value: string | null, now: Date = new Date(), fal
 export function formatNumber(n: number): string {
   return n.toLocaleString();
 }
+
+/**
+ * Formats a cost in micro-dollars (1,000,000 = $1) as dollars, precise enough
+ * for single runs: $0.000123, $0.0042, $1.25. Zero is "$0".
+ */
+export function formatCost(micros: number): string {
+  if (!Number.isFinite(micros) || micros === 0) return "$0";
+  const sign = micros < 0 ? "-" : "";
+  const abs = Math.abs(micros);
+  const dollars = abs / 1_000_000;
+  if (abs >= 10_000) {
+    // A cent or more: cents, plus up to two more digits when they matter.
+    return `${sign}$${dollars.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 4 })}`;
+  }
+  // Less than a cent: every micro-dollar digit, without trailing zeros.
+  return `${sign}$${dollars.toFixed(6).replace(/0+$/, "")}`;
+}
+
+/** Formats a duration in milliseconds ("850 ms", "1.25 s"), or the fallback for null. */
+export function formatDuration(ms: number | null | undefined, fallback = "—"): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return fallback;
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  return `${(ms / 1000).toLocaleString("en-US", { maximumFractionDigits: 2 })} s`;
+}

@@ -126,9 +126,25 @@ export type TagList = z.infer<typeof tagListSchema>;
 
 /** Response of `GET /api/v1/models`: the model catalog. */
 export const modelCatalogSchema = z.object({
-  providers: z.array(z.object({ id: z.string(), name: z.string() })),
+  providers: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      /** Any model name is accepted (your own server). */
+      openModels: z.boolean().optional(),
+      /** The workspace has a key for this provider. */
+      usable: z.boolean().optional(),
+    }),
+  ),
   models: z.array(
-    z.object({ id: z.string(), name: z.string(), provider: z.string(), contextWindow: z.number().optional() }),
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      provider: z.string(),
+      contextWindow: z.number().optional(),
+      /** The workspace has a key for this model's provider. */
+      usable: z.boolean().optional(),
+    }),
   ),
 });
 export type ModelCatalog = z.infer<typeof modelCatalogSchema>;
