@@ -45,6 +45,7 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready chan<- stri
 	firstToken := fs.Duration("first-token-delay", 2*time.Second, "delay of the slow-first-token fault")
 	chunkDelay := fs.Duration("chunk-delay", 100*time.Millisecond, "delay between chunks of the slow-chunks fault")
 	retryAfter := fs.Duration("retry-after", time.Second, "Retry-After announced by the 429 fault")
+	pace := fs.Duration("pace", 0, "delay between the chunks of every stream (0: none)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -53,6 +54,7 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready chan<- stri
 		FirstTokenDelay: *firstToken,
 		ChunkDelay:      *chunkDelay,
 		RetryAfter:      *retryAfter,
+		Pace:            *pace,
 	}
 	if *models != "" {
 		opts.Models = map[string]llmsim.ModelConfig{}

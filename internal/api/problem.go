@@ -95,7 +95,9 @@ func (s *Server) problemBody(e *core.RequestEvent, err error) (int, map[string]a
 	appErr := toAppError(err)
 	status := Status(appErr.Code)
 	ctx := e.Request.Context()
-	if status >= 500 {
+	if appErr.Code == krowoc.ECodeInternal {
+		// Only our own failures are errors; a provider's failure or a client
+		// that went away is in the request line and the execution record.
 		s.log.ErrorContext(ctx, "request failed", "method", e.Request.Method, "path", e.Request.URL.Path, "error", err)
 	}
 	body := map[string]any{}

@@ -112,6 +112,9 @@ type Options struct {
 	FirstTokenDelay time.Duration
 	// ChunkDelay is the delay between chunks of FaultSlowChunks (default 100ms).
 	ChunkDelay time.Duration
+	// Pace, when set, is a delay between the chunks of every stream, so a
+	// browser test has time to act on a stream under way.
+	Pace time.Duration
 	// RetryAfter is announced by Fault429 (default 1s; whole seconds).
 	RetryAfter time.Duration
 }
@@ -389,6 +392,9 @@ func (st *streamer) beforeChunk() bool {
 		return false
 	}
 	if st.index > 0 && f[FaultSlowChunks] && !st.sleep(st.sim.opts.ChunkDelay) {
+		return false
+	}
+	if st.index > 0 && st.sim.opts.Pace > 0 && !st.sleep(st.sim.opts.Pace) {
 		return false
 	}
 	if f[FaultCut] && st.index == (len(st.c.chunks)+1)/2 {

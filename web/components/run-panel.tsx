@@ -309,13 +309,16 @@ export function RunPanel({ prompt }: RunPanelProps) {
           </fieldset>
 
           <div className="flex flex-wrap gap-2">
+            {/* Distinct keys: React must not turn the clicked Stop button into
+                the submit button while its click is still being handled, or
+                the browser would submit the form and start a new run. */}
             {running ? (
-              <Button type="button" variant="destructive" onClick={stop}>
+              <Button key="stop" type="button" variant="destructive" onClick={stop}>
                 <SquareIcon aria-hidden="true" />
                 Stop
               </Button>
             ) : (
-              <Button type="submit" disabled={catalog.isPending}>
+              <Button key="run" type="submit" disabled={catalog.isPending}>
                 <PlayIcon aria-hidden="true" />
                 Run
               </Button>

@@ -47,7 +47,7 @@ async function waitForPort(port: number, child: ChildProcess, timeoutMs: number)
  */
 export default async function globalSetup(_config: FullConfig): Promise<() => Promise<void>> {
   const binary = ensureBinary();
-  const child = spawn(binary, ["-addr", `127.0.0.1:${llmsim.port}`, "-key", llmsim.key], {
+  const child = spawn(binary, ["-addr", `127.0.0.1:${llmsim.port}`, "-key", llmsim.key, "-pace", "30ms"], {
     stdio: ["ignore", "ignore", "pipe"],
   });
   let stderr = "";

@@ -452,8 +452,21 @@ interface SseEvent {
 }
 
 /** Splits a Server-Sent Events stream into events as they arrive. */
-async function* readSse(body: ReadableStream<Uint8Array>): AsyncGenerator<SseEvent> {
+async function* readSse(body: ReadableStream<Uint8Array>, signal?: AbortSignal): AsyncGenerator<SseEvent> {
   const reader = body.getReader();
+  // A pending read does not always settle when its fetch is aborted;
+  // cancelling the reader ends it, and the abort is reported below.
+  const onAbort = () => void reader.cancel().catch(() => undefined);
+  signal?.addEventListener("abort", onAbort, { once: true });
+  try {
+    yield* readBlocks(reader);
+  } finally {
+    signal?.removeEventListener("abort", onAbort);
+  }
+  if (signal?.aborted) throw new DOMException("The run was stopped.", "AbortError");
+}
+
+async function* readBlocks(reader: ReadableStreamDefaultReader<Uint8Array>): AsyncGenerator<SseEvent> {
   const decoder = new TextDecoder();
   let buffer = "";
   const parse = (block: string): SseEvent | null => {
@@ -606,8 +619,9 @@ export interface StreamRunOptions {
 export async function readRunEvents(
   body: ReadableStream<Uint8Array>,
   onEvent: (event: RunEvent) => void,
+  signal?: AbortSignal,
 ): Promise<void> {
-  for await (const ev of readSse(body)) {
+  for await (const ev of readSse(body, signal)) {
     let data: unknown;
     try {
       data = JSON.parse(ev.data);
@@ -651,7 +665,7 @@ async function streamRun(path: string, body: unknown, options: StreamRunOptions)
     }
     return;
   }
-  await readRunEvents(res.body, options.onEvent);
+  await readRunEvents(res.body, options.onEvent, options.signal);
 }
 
 /**

@@ -153,6 +153,33 @@ describe("RunPanel", () => {
     expect(screen.getByRole("button", { name: "Run" })).toBeEnabled();
   });
 
+  it("stops a run under way: the fetch is aborted and the answer is marked cancelled", async () => {
+    const user = userEvent.setup();
+    let signal: AbortSignal | undefined;
+    streamMock.mockImplementation((_id, _body, { onEvent, signal: s }) => {
+      signal = s;
+      const base = { model: "openai:gpt-4o-mini", executionId: "x1" };
+      onEvent({ type: "start", ...base, promptVersion: 2 });
+      onEvent({ type: "delta", ...base, text: "Echo: " });
+      // The stream goes on until the request is aborted, as fetch does.
+      return new Promise((_resolve, reject) => {
+        s?.addEventListener("abort", () => reject(new DOMException("The user aborted a request.", "AbortError")));
+      });
+    });
+    renderWithClient(<RunPanel prompt={prompt()} />);
+    await screen.findByLabelText("Model");
+    await user.type(screen.getByLabelText("name"), "Ada");
+    await user.click(screen.getByRole("button", { name: "Run" }));
+
+    const answer = await screen.findByRole("region", { name: "Answer of openai:gpt-4o-mini" });
+    expect(within(answer).getByTestId("run-output")).toHaveTextContent("Echo:");
+    await user.click(screen.getByRole("button", { name: "Stop" }));
+    expect(signal?.aborted).toBe(true);
+    await waitFor(() => expect(within(answer).getByTestId("run-status")).toHaveTextContent("Cancelled"));
+    expect(screen.getByRole("button", { name: "Run" })).toBeEnabled();
+    expect(streamMock).toHaveBeenCalledTimes(1);
+  });
+
   it("links to the API keys when the provider has no key", async () => {
     const user = userEvent.setup();
     streamMock.mockRejectedValue(
