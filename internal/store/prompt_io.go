@@ -104,7 +104,7 @@ func (db *DB) ImportPrompts(ctx context.Context, items []krowoc.ExportedPrompt, 
 		if err != nil {
 			return err
 		}
-		todo := make([]krowoc.ExportedPrompt, 0, len(items))
+		pending := make([]krowoc.ExportedPrompt, 0, len(items))
 		indexes := make([]int, 0, len(items))
 		for i, item := range items {
 			key := strings.ToLower(item.Title)
@@ -117,15 +117,15 @@ func (db *DB) ImportPrompts(ctx context.Context, items []krowoc.ExportedPrompt, 
 				key = strings.ToLower(item.Title)
 			}
 			titles[key] = true
-			todo = append(todo, item)
+			pending = append(pending, item)
 			indexes = append(indexes, i)
 		}
-		if len(todo) > 0 {
-			if err := reserveQuota(ctx, tx, o.UserID, len(todo), o.Limit); err != nil {
+		if len(pending) > 0 {
+			if err := reserveQuota(ctx, tx, o.UserID, len(pending), o.Limit); err != nil {
 				return err
 			}
 		}
-		for n, item := range todo {
+		for n, item := range pending {
 			p, err := insertPrompt(ctx, tx, o.WorkspaceID, o.UserID, item.PromptContent, item.Status, item.Visibility, item.CreatedAt, item.UpdatedAt)
 			if err != nil {
 				return err
