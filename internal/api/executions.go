@@ -139,14 +139,7 @@ func (s *Server) prepare(e *core.RequestEvent, p *krowoc.Prompt, in executeInput
 			params.SystemPrompt = in.Params.SystemPrompt
 		}
 	}
-	check := krowoc.PromptContent{Title: "x", PromptText: "x", DefaultParams: params}
-	if err := check.Normalize(s.catalog, nil); err != nil {
-		var appErr *krowoc.Error
-		if errors.As(err, &appErr) {
-			for i := range appErr.Fields {
-				appErr.Fields[i].Field = strings.Replace(appErr.Fields[i].Field, "defaultParams.", "params.", 1)
-			}
-		}
+	if err := params.Validate("params."); err != nil {
 		return nil, err
 	}
 

@@ -5,6 +5,7 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
+	"github.com/krowoc/krowoc/internal/accounts"
 	"github.com/krowoc/krowoc/internal/krowoc"
 )
 
@@ -46,7 +47,7 @@ func (s *Server) handleMe(e *core.RequestEvent) error {
 	if c.token != nil {
 		resp.Auth = "token"
 	}
-	if rec, err := e.App.FindRecordById("users", c.user.ID); err == nil {
+	if rec, err := e.App.FindRecordById(accounts.Collection, c.user.ID); err == nil {
 		resp.User.Created = rec.GetDateTime("created").Time().UTC().Format("2006-01-02T15:04:05Z")
 	}
 	if resp.PromptCount, err = s.db.CountOwnedPrompts(e.Request.Context(), c.user.ID); err != nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
 
+	"github.com/krowoc/krowoc/internal/accounts"
 	"github.com/krowoc/krowoc/internal/krowoc"
 	"github.com/krowoc/krowoc/internal/logging"
 )
@@ -128,12 +129,12 @@ func (s *Server) authMiddleware(e *core.RequestEvent) error {
 		if err != nil {
 			return err
 		}
-		record, err = e.App.FindRecordById("users", t.UserID)
+		record, err = e.App.FindRecordById(accounts.Collection, t.UserID)
 		if err != nil {
 			return krowoc.Errorf(krowoc.ECodeUnauthorized, "The access token's user no longer exists.")
 		}
 		c.token = t
-	case e.Auth != nil && e.Auth.Collection().Name == "users":
+	case e.Auth != nil && e.Auth.Collection().Name == accounts.Collection:
 		record = e.Auth
 	case e.Auth != nil:
 		return krowoc.Errorf(krowoc.ECodeForbidden, "The domain API needs a user account; superuser tokens are for the admin UI.")

@@ -8,6 +8,7 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
+	"github.com/krowoc/krowoc/internal/accounts"
 	"github.com/krowoc/krowoc/internal/krowoc"
 	"github.com/krowoc/krowoc/internal/store"
 	"github.com/krowoc/krowoc/internal/textdiff"
@@ -240,7 +241,7 @@ func (s *Server) handleUndeletePrompt(e *core.RequestEvent) error {
 		return err
 	}
 	limit := 0
-	if owner, err := s.app.FindRecordById("users", p.OwnerID); err == nil {
+	if owner, err := s.app.FindRecordById(accounts.Collection, p.OwnerID); err == nil {
 		tier, _ := krowoc.ParseTier(owner.GetString("tier"))
 		limit = krowoc.PromptLimit(tier)
 	}

@@ -70,6 +70,29 @@ type Params struct {
 	SystemPrompt *string  `json:"systemPrompt,omitempty"`
 }
 
+// Validate checks the parameters' ranges and returns a validation_failed
+// error whose fields are named prefix+name (for example params.topP).
+func (p Params) Validate(prefix string) error {
+	var v Validation
+	p.check(&v, prefix)
+	return v.Err()
+}
+
+func (p Params) check(v *Validation, prefix string) {
+	if p.Temperature != nil && (*p.Temperature < 0 || *p.Temperature > 2) {
+		v.Add(prefix+"temperature", "range", "Temperature must be from 0 to 2.")
+	}
+	if p.TopP != nil && (*p.TopP < 0 || *p.TopP > 1) {
+		v.Add(prefix+"topP", "range", "Top P must be from 0 to 1.")
+	}
+	if p.MaxTokens != nil && (*p.MaxTokens < 1 || *p.MaxTokens > PromptMaxTokensMax) {
+		v.Add(prefix+"maxTokens", "range", fmt.Sprintf("Max tokens must be from 1 to %d.", PromptMaxTokensMax))
+	}
+	if p.SystemPrompt != nil && utf8.RuneCountInString(*p.SystemPrompt) > PromptSystemPromptMax {
+		v.Add(prefix+"systemPrompt", "too_long", fmt.Sprintf("The system prompt must be at most %d characters.", PromptSystemPromptMax))
+	}
+}
+
 // Variable is a template variable found in a prompt's text, with an
 // optional default value.
 type Variable struct {
@@ -235,19 +258,7 @@ func (c *PromptContent) Normalize(models ModelChecker, defaults map[string]*stri
 		}
 	}
 
-	p := c.DefaultParams
-	if p.Temperature != nil && (*p.Temperature < 0 || *p.Temperature > 2) {
-		v.Add("defaultParams.temperature", "range", "Temperature must be from 0 to 2.")
-	}
-	if p.TopP != nil && (*p.TopP < 0 || *p.TopP > 1) {
-		v.Add("defaultParams.topP", "range", "Top P must be from 0 to 1.")
-	}
-	if p.MaxTokens != nil && (*p.MaxTokens < 1 || *p.MaxTokens > PromptMaxTokensMax) {
-		v.Add("defaultParams.maxTokens", "range", fmt.Sprintf("Max tokens must be from 1 to %d.", PromptMaxTokensMax))
-	}
-	if p.SystemPrompt != nil && utf8.RuneCountInString(*p.SystemPrompt) > PromptSystemPromptMax {
-		v.Add("defaultParams.systemPrompt", "too_long", fmt.Sprintf("The system prompt must be at most %d characters.", PromptSystemPromptMax))
-	}
+	c.DefaultParams.check(&v, "defaultParams.")
 
 	if defaults == nil {
 		defaults = map[string]*string{}

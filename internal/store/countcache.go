@@ -1,6 +1,7 @@
 package store
 
 import (
+	"fmt"
 	"strings"
 	"sync"
 )
@@ -25,10 +26,10 @@ func countKey(rev int64, where string, args []any) string {
 	b.WriteString(where)
 	for _, a := range args {
 		b.WriteByte(0)
-		b.WriteString(fmtAny(a))
+		b.WriteString(fmt.Sprint(a))
 	}
 	b.WriteByte(0)
-	b.WriteString(fmtAny(rev))
+	b.WriteString(fmt.Sprint(rev))
 	return b.String()
 }
 

@@ -270,5 +270,3 @@ func (db *DB) RawExec(ctx context.Context, query string, args ...any) error {
 	_, err := db.write.ExecContext(ctx, db.dialect.Rebind(query), args...)
 	return err
 }
-
-func fmtAny(v any) string { return fmt.Sprint(v) }
