@@ -505,25 +505,11 @@ async function* readBlocks(reader: ReadableStreamDefaultReader<Uint8Array>): Asy
  * is an ApiError (validation_failed with `extra.items`, quota_exceeded, …).
  */
 export async function importPrompts(document: string, options: ImportOptions): Promise<ImportResult> {
-  let res: Response;
-  try {
-    res = await fetch(buildUrl("/prompts/import", { workspace: options.workspace, onConflict: options.onConflict }), {
-      method: "POST",
-      headers: { Accept: "text/event-stream", "Content-Type": "application/json", ...authHeaders() },
-      body: document,
-      signal: options.signal,
-      credentials: "same-origin",
-    });
-  } catch (err) {
-    if (err instanceof DOMException && err.name === "AbortError") throw err;
-    throw networkError();
-  }
-  const requestId = res.headers.get("X-Request-ID");
-  if (!res.ok) {
-    const error = await problemFrom(res);
-    if (error.status === 401) getPb().authStore.clear();
-    throw error;
-  }
+  const { res, requestId } = await postForEvents(
+    buildUrl("/prompts/import", { workspace: options.workspace, onConflict: options.onConflict }),
+    document,
+    options.signal,
+  );
   const contentType = res.headers.get("Content-Type") ?? "";
   if (!contentType.includes("text/event-stream") || !res.body) {
     // A server that does not stream answers with the plain JSON result.
@@ -531,7 +517,7 @@ export async function importPrompts(document: string, options: ImportOptions): P
     if (!parsed.success) throw invalidResponse(res.status, requestId);
     return parsed.data;
   }
-  for await (const ev of readSse(res.body)) {
+  for await (const ev of readSse(res.body, options.signal)) {
     let data: unknown;
     try {
       data = JSON.parse(ev.data);
@@ -633,14 +619,23 @@ export async function readRunEvents(
   }
 }
 
-async function streamRun(path: string, body: unknown, options: StreamRunOptions): Promise<void> {
+/**
+ * POSTs a JSON body asking for Server-Sent Events. Network failures become
+ * ApiErrors (aborts stay AbortErrors) and problem answers are thrown; a 401
+ * signs the user out.
+ */
+async function postForEvents(
+  url: string,
+  body: string | undefined,
+  signal: AbortSignal | undefined,
+): Promise<{ res: Response; requestId: string | null }> {
   let res: Response;
   try {
-    res = await fetch(buildUrl(path), {
+    res = await fetch(url, {
       method: "POST",
       headers: { Accept: "text/event-stream", "Content-Type": "application/json", ...authHeaders() },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: options.signal,
+      body,
+      signal,
       credentials: "same-origin",
     });
   } catch (err) {
@@ -653,6 +648,15 @@ async function streamRun(path: string, body: unknown, options: StreamRunOptions)
     if (error.status === 401) getPb().authStore.clear();
     throw error;
   }
+  return { res, requestId };
+}
+
+async function streamRun(path: string, body: unknown, options: StreamRunOptions): Promise<void> {
+  const { res, requestId } = await postForEvents(
+    buildUrl(path),
+    body === undefined ? undefined : JSON.stringify(body),
+    options.signal,
+  );
   const contentType = res.headers.get("Content-Type") ?? "";
   if (!contentType.includes("text/event-stream") || !res.body) {
     // A server that does not stream answers with the finished execution(s).
