@@ -17,6 +17,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver Pocketbase uses too
 )
@@ -32,6 +33,9 @@ type DB struct {
 	write   *sql.DB
 	dialect Dialect
 	counts  *countCache
+	// pg is the connection configuration on Postgres, for the job
+	// queue's LISTEN connections; nil on SQLite.
+	pg *pgx.ConnConfig
 	// Now returns the current time; tests freeze it.
 	Now func() time.Time
 }
@@ -120,7 +124,7 @@ func openPostgres(ctx context.Context, opts Options) (*DB, error) {
 		pool.Close()
 		return nil, fmt.Errorf("cannot reach the database at %s: %w", describeHost(cfg), unwrapConnectError(err))
 	}
-	return &DB{read: pool, write: pool, dialect: Postgres, counts: newCountCache(), Now: time.Now}, nil
+	return &DB{read: pool, write: pool, dialect: Postgres, counts: newCountCache(), pg: cfg, Now: time.Now}, nil
 }
 
 // ParsePostgresURL parses a postgres:// URL into a pgx configuration. Its
@@ -262,6 +266,32 @@ func (db *DB) DropSchema(ctx context.Context, schema string) error {
 
 // WriteStats exposes the write pool for database/sql statistics.
 func (db *DB) WriteStats() *sql.DB { return db.write }
+
+// Writer is the pool every write goes through: on SQLite its single
+// connection. The job queue shares it so jobs are enqueued in the same
+// transactions as the domain writes that cause them.
+func (db *DB) Writer() *sql.DB { return db.write }
+
+// ListenerPool opens a pgx pool on the same Postgres database and schema,
+// for the job queue's LISTEN/NOTIFY wake-ups. It is an error on SQLite.
+func (db *DB) ListenerPool(ctx context.Context) (*pgxpool.Pool, error) {
+	if db.pg == nil {
+		return nil, errors.New("listener pool: not a Postgres store")
+	}
+	cfg, err := pgxpool.ParseConfig("")
+	if err != nil {
+		return nil, err
+	}
+	cfg.ConnConfig = db.pg.Copy()
+	cfg.MaxConns = 2
+	return pgxpool.NewWithConfig(ctx, cfg)
+}
+
+// SQL is the transaction under t, for enqueueing jobs inside it.
+func (t *Tx) SQL() *sql.Tx { return t.tx }
+
+// Now is the transaction's clock reading.
+func (t *Tx) Now() time.Time { return t.now }
 
 // RawExec runs a statement on the write connection as is. It exists for
 // tests and maintenance that must reach under the store's API; application

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"embed"
 	"fmt"
 	"io/fs"
@@ -9,6 +10,10 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+	"github.com/riverqueue/river/rivermigrate"
 )
 
 //go:embed migrations/*.sql
@@ -121,7 +126,31 @@ func (db *DB) Migrate(ctx context.Context) ([]Migration, error) {
 			applied = append(applied, m.Migration)
 		}
 	}
+	if err := db.migrateJobs(ctx); err != nil {
+		return applied, err
+	}
 	return applied, nil
+}
+
+// migrateJobs brings River's job tables to the version this binary's River
+// expects. River keeps its own migration history (river_migration).
+func (db *DB) migrateJobs(ctx context.Context) error {
+	var err error
+	if db.dialect == Postgres {
+		var m *rivermigrate.Migrator[*sql.Tx]
+		if m, err = rivermigrate.New(riverdatabasesql.New(db.write), nil); err == nil {
+			_, err = m.Migrate(ctx, rivermigrate.DirectionUp, nil)
+		}
+	} else {
+		var m *rivermigrate.Migrator[*sql.Tx]
+		if m, err = rivermigrate.New(riversqlite.New(db.write), nil); err == nil {
+			_, err = m.Migrate(ctx, rivermigrate.DirectionUp, nil)
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("job queue tables: %w", err)
+	}
+	return nil
 }
 
 // MigrationStatus lists every known migration with the time it was applied,

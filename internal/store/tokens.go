@@ -145,3 +145,19 @@ func scanToken(s scanner) (*krowoc.Token, error) {
 	t.ExpiresAt, t.LastUsedAt, t.RevokedAt = fromNullMillis(expires), fromNullMillis(used), fromNullMillis(revoked)
 	return &t, nil
 }
+
+// PurgeTokens deletes tokens that expired or were revoked before cutoff and
+// returns how many. Recently dead tokens stay listed so their owner sees
+// what stopped working.
+func (db *DB) PurgeTokens(ctx context.Context, cutoff time.Time) (int, error) {
+	var n int64
+	err := db.Update(ctx, func(tx *Tx) error {
+		res, err := tx.exec(ctx, `DELETE FROM api_tokens WHERE expires_at < ? OR revoked_at < ?`, toMillis(cutoff), toMillis(cutoff))
+		if err != nil {
+			return fmt.Errorf("purge tokens: %w", err)
+		}
+		n, _ = res.RowsAffected()
+		return nil
+	})
+	return int(n), err
+}

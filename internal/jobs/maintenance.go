@@ -1,0 +1,80 @@
+package jobs
+
+import (
+	"context"
+	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
+
+	"github.com/krowoc/krowoc/internal/store"
+)
+
+// TokenRetention is how long expired and revoked access tokens stay listed
+// before the daily cleanup deletes them.
+const TokenRetention = 30 * 24 * time.Hour
+
+// PurgeTrashArgs deletes prompts that have been in the trash past their
+// retention. Hourly, and at start.
+type PurgeTrashArgs struct{}
+
+// Kind names the job.
+func (PurgeTrashArgs) Kind() string { return "purge_trash" }
+
+// InsertOpts puts it on the maintenance queue.
+func (PurgeTrashArgs) InsertOpts() river.InsertOpts { return maintenanceOpts() }
+
+// PurgeTokensArgs deletes access tokens dead for TokenRetention. Daily.
+type PurgeTokensArgs struct{}
+
+// Kind names the job.
+func (PurgeTokensArgs) Kind() string { return "purge_tokens" }
+
+// InsertOpts puts it on the maintenance queue.
+func (PurgeTokensArgs) InsertOpts() river.InsertOpts { return maintenanceOpts() }
+
+// OptimizeArgs refreshes the query planner's statistics. Hourly, never at
+// start: on a new, empty database they would tell the planner every table
+// is tiny.
+type OptimizeArgs struct{}
+
+// Kind names the job.
+func (OptimizeArgs) Kind() string { return "optimize" }
+
+// InsertOpts puts it on the maintenance queue.
+func (OptimizeArgs) InsertOpts() river.InsertOpts { return maintenanceOpts() }
+
+// maintenanceOpts: one pending job of a kind at a time, so a backlog after
+// downtime does not run the same cleanup many times over.
+func maintenanceOpts() river.InsertOpts {
+	return river.InsertOpts{Queue: QueueMaintenance, UniqueOpts: river.UniqueOpts{ByState: []rivertype.JobState{
+		rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRunning, rivertype.JobStateRetryable,
+		rivertype.JobStateScheduled,
+	}}}
+}
+
+// RegisterMaintenance adds the upkeep every deployment needs: the trash
+// purge (hourly and at start), token cleanup (daily) and planner
+// statistics (hourly).
+func RegisterMaintenance(j *Jobs) {
+	Register(j, river.WorkFunc(func(ctx context.Context, job *river.Job[PurgeTrashArgs]) error {
+		n, err := j.db.PurgeTrash(ctx, j.db.Now().Add(-store.TrashRetention))
+		if n > 0 {
+			j.log.InfoContext(ctx, "purged prompts from the trash", "count", n)
+		}
+		return err
+	}))
+	Register(j, river.WorkFunc(func(ctx context.Context, job *river.Job[PurgeTokensArgs]) error {
+		n, err := j.db.PurgeTokens(ctx, j.db.Now().Add(-TokenRetention))
+		if n > 0 {
+			j.log.InfoContext(ctx, "deleted dead access tokens", "count", n)
+		}
+		return err
+	}))
+	Register(j, river.WorkFunc(func(ctx context.Context, job *river.Job[OptimizeArgs]) error {
+		return j.db.Optimize(ctx)
+	}))
+	j.Every(time.Hour, PurgeTrashArgs{}, true)
+	j.Every(24*time.Hour, PurgeTokensArgs{}, false)
+	j.Every(time.Hour, OptimizeArgs{}, false)
+}
