@@ -322,3 +322,10 @@ func TestRotateMasterWithoutDowntime(t *testing.T) {
 		t.Fatal("the logs contain the provider key")
 	}
 }
+
+func TestWorkerRefusesSQLite(t *testing.T) {
+	_, stderr, code := run(t, nil, "worker", "--dir", t.TempDir())
+	if code == 0 || !strings.Contains(stderr, "krowoc worker needs Postgres (set KROWOC_DATABASE_URL)") {
+		t.Fatalf("worker on SQLite: exit %d, stderr %q", code, stderr)
+	}
+}

@@ -19,6 +19,7 @@ import (
 
 	"github.com/krowoc/krowoc/internal/accounts"
 	"github.com/krowoc/krowoc/internal/api"
+	"github.com/krowoc/krowoc/internal/jobs"
 	"github.com/krowoc/krowoc/internal/logging"
 	"github.com/krowoc/krowoc/internal/store"
 	"github.com/krowoc/krowoc/internal/store/storetest"
@@ -79,11 +80,23 @@ func newEnvWith(t *testing.T, d store.Dialect, configure func(*api.Options)) *en
 		"404.html":                 {Data: []byte("<!doctype html><title>page not found</title>")},
 		"_next/static/chunks/a.js": {Data: []byte("console.log(1)")},
 	}
-	opts := api.Options{MaxBodyBytes: 1 << 20, Web: web, Version: "test"}
+	queue := jobs.New(db, log, jobs.Options{Work: true, RetryBase: 20 * time.Millisecond, PollInterval: 50 * time.Millisecond})
+	opts := api.Options{MaxBodyBytes: 1 << 20, Web: web, Version: "test", Jobs: queue}
 	if configure != nil {
 		configure(&opts)
 	}
 	srv := api.New(app, db, log, opts)
+	if err := queue.Open(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if err := queue.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = queue.Stop(ctx)
+	})
 	r, err := apis.NewRouter(app)
 	if err != nil {
 		t.Fatal(err)

@@ -36,6 +36,8 @@ func bindExecutionAPI(s *Server, g group) {
 	g.handle(http.MethodGet, "/executions/{id}", s.handleGetExecution)
 	g.handle(http.MethodDelete, "/executions/{id}", s.handleDeleteExecution)
 	g.handle(http.MethodPost, "/executions/{id}/rerun", s.handleRerun)
+	g.handle(http.MethodGet, "/executions/{id}/events", s.handleFollowExecution)
+	g.handle(http.MethodPost, "/executions/{id}/cancel", s.handleCancelExecution)
 }
 
 type executeInput struct {
@@ -46,6 +48,8 @@ type executeInput struct {
 	Params       *krowoc.Params    `json:"params"`
 	Version      json.RawMessage   `json:"version"`
 	CredentialID string            `json:"credentialId"`
+	// Async enqueues the run as a background job and answers 202 at once.
+	Async bool `json:"async"`
 }
 
 // prepared is an execution ready to call its provider.
@@ -106,22 +110,9 @@ func (s *Server) prepare(e *core.RequestEvent, p *krowoc.Prompt, in executeInput
 		}
 	}
 
-	values := map[string]string{}
-	for _, variable := range content.Variables {
-		if variable.Default != nil {
-			values[variable.Name] = *variable.Default
-		}
-	}
-	for k, val := range in.Variables {
-		values[k] = val
-	}
-	text, missing := krowoc.RenderTemplate(content.PromptText, values)
-	if len(missing) > 0 {
-		return nil, &krowoc.Error{
-			Code:    krowoc.ECodeMissingVariables,
-			Message: "Give a value for: " + strings.Join(missing, ", ") + ".",
-			Extra:   map[string]any{"missing": missing},
-		}
+	text, err := renderPrompt(content, in.Variables)
+	if err != nil {
+		return nil, err
 	}
 
 	params := content.DefaultParams
@@ -143,16 +134,30 @@ func (s *Server) prepare(e *core.RequestEvent, p *krowoc.Prompt, in executeInput
 		return nil, err
 	}
 
-	providerID := entry.Provider()
-	cred, err := s.pickCredential(e, p.WorkspaceID, providerID, in.CredentialID)
+	cred, err := s.pickCredential(e, p.WorkspaceID, entry.Provider(), in.CredentialID)
 	if err != nil {
 		return nil, err
 	}
+	prep, err := s.buildCall(ctx, model, text, params, cred)
+	if err != nil {
+		return nil, err
+	}
+	prep.exec = &krowoc.Execution{
+		WorkspaceID: p.WorkspaceID, UserID: callerOf(e).user.ID, PromptID: p.ID, PromptVersion: version,
+		Model: model, Provider: entry.Provider(), CredentialID: cred.ID, Variables: in.Variables, Params: params,
+		RequestID: logging.RequestID(ctx),
+	}
+	return prep, nil
+}
+
+// buildCall turns a rendered prompt into a provider request with the key of
+// cred, ready to send.
+func (s *Server) buildCall(ctx context.Context, model, text string, params krowoc.Params, cred *krowoc.Credential) (*prepared, error) {
 	key, err := s.db.CredentialKey(ctx, s.secrets, cred.ID)
 	if err != nil {
 		return nil, err
 	}
-	client, err := s.provider(providerID)
+	client, err := s.provider(cred.Provider)
 	if err != nil {
 		return nil, err
 	}
@@ -165,15 +170,30 @@ func (s *Server) prepare(e *core.RequestEvent, p *krowoc.Prompt, in executeInput
 	if params.SystemPrompt != nil {
 		req.System = *params.SystemPrompt
 	}
-	return &prepared{
-		exec: &krowoc.Execution{
-			WorkspaceID: p.WorkspaceID, UserID: callerOf(e).user.ID, PromptID: p.ID, PromptVersion: version,
-			Model: model, Provider: providerID, CredentialID: cred.ID, Variables: in.Variables, Params: params,
-			RequestID: logging.RequestID(ctx),
-		},
-		request: req,
-		client:  client,
-	}, nil
+	return &prepared{request: req, client: client}, nil
+}
+
+// renderPrompt fills the prompt's variables from vars and the variables'
+// defaults; missing_variables names any left without a value.
+func renderPrompt(content krowoc.PromptContent, vars map[string]string) (string, error) {
+	values := map[string]string{}
+	for _, variable := range content.Variables {
+		if variable.Default != nil {
+			values[variable.Name] = *variable.Default
+		}
+	}
+	for k, val := range vars {
+		values[k] = val
+	}
+	text, missing := krowoc.RenderTemplate(content.PromptText, values)
+	if len(missing) > 0 {
+		return "", &krowoc.Error{
+			Code:    krowoc.ECodeMissingVariables,
+			Message: "Give a value for: " + strings.Join(missing, ", ") + ".",
+			Extra:   map[string]any{"missing": missing},
+		}
+	}
+	return text, nil
 }
 
 // pickCredential returns the named credential, or the workspace's first
@@ -274,24 +294,28 @@ func (s *Server) execute(e *core.RequestEvent, promptID string, in executeInput)
 		}
 		seen[preps[i].exec.Model] = true
 	}
+	if in.Async {
+		return s.enqueueRuns(e, preps, sideBySide)
+	}
 	for _, prep := range preps {
 		if err := s.db.StartExecution(e.Request.Context(), prep.exec); err != nil {
 			return err
 		}
 	}
 
-	var sse *sseWriter
+	var emit emitFunc
 	if wantsEventStream(e) {
-		sse = newSSEWriter(e)
+		sse := newSSEWriter(e)
+		emit = func(name string, data map[string]any) { _ = sse.event(name, data) }
 	}
 	errs := make([]error, len(preps))
 	var wg sync.WaitGroup
 	for i, prep := range preps {
-		wg.Go(func() { errs[i] = s.run(e, prep, sse) })
+		wg.Go(func() { errs[i] = s.run(e.Request.Context(), prep, emit) })
 	}
 	wg.Wait()
 
-	if sse != nil {
+	if emit != nil {
 		return nil
 	}
 	if !sideBySide {
@@ -307,22 +331,69 @@ func (s *Server) execute(e *core.RequestEvent, promptID string, in executeInput)
 	return writeJSON(e, http.StatusOK, map[string]any{"executions": out})
 }
 
+// emitFunc sends one named event about an execution to whoever follows it.
+type emitFunc func(name string, data map[string]any)
+
 // run calls one model for an execution already started, records the
-// outcome, and streams its events when sse is set. It returns the problem
-// of a failed call.
-func (s *Server) run(e *core.RequestEvent, prep *prepared, sse *sseWriter) error {
+// outcome, and streams its events to emit when set. It returns the problem
+// of a failed call. Retryable failures are retried in place while no
+// token has been sent.
+func (s *Server) run(reqCtx context.Context, prep *prepared, emit emitFunc) error {
 	x := prep.exec
-	reqCtx := e.Request.Context()
+	emit = tagged(x, emit)
+	if emit != nil {
+		emit("start", map[string]any{"promptVersion": x.PromptVersion})
+	}
+	callErr := s.call(reqCtx, prep, emit, maxRetries)
+	// Record even when the client has gone: the history must not lose runs.
+	if err := s.db.FinishExecution(context.WithoutCancel(reqCtx), x); err != nil {
+		s.log.ErrorContext(reqCtx, "record execution", "execution_id", x.ID, "error", err)
+	}
+	s.emitOutcome(x, callErr, emit)
+	if callErr != nil {
+		return executionProblem(x)
+	}
+	return nil
+}
+
+// tagged adds the model and execution id to every event, so side-by-side
+// streams can be told apart.
+func tagged(x *krowoc.Execution, emit emitFunc) emitFunc {
+	if emit == nil {
+		return nil
+	}
+	return func(name string, m map[string]any) {
+		m["model"], m["executionId"] = x.Model, x.ID
+		emit(name, m)
+	}
+}
+
+// emitOutcome sends the closing events of a finished execution: usage and
+// done, or error.
+func (s *Server) emitOutcome(x *krowoc.Execution, callErr error, emit emitFunc) {
+	if emit == nil {
+		return
+	}
+	if callErr != nil {
+		body := problemFields(executionProblem(x))
+		body["requestId"] = x.RequestID
+		emit("error", body)
+		return
+	}
+	emit("usage", map[string]any{"usage": x.Usage, "costMicros": x.CostMicros})
+	emit("done", map[string]any{"execution": x})
+}
+
+// call makes the provider call of prep, streaming deltas to emit when set,
+// and fills in the execution's outcome: status, usage, cost and timings. It
+// returns the call's error, if any.
+func (s *Server) call(reqCtx context.Context, prep *prepared, emit emitFunc, retries int) error {
+	x := prep.exec
 	ctx, cancel := context.WithTimeout(reqCtx, s.opts.ExecutionTimeout)
 	defer cancel()
 	start := time.Now()
-	tag := func(m map[string]any) map[string]any {
-		m["model"], m["executionId"] = x.Model, x.ID
-		return m
-	}
 	var onDelta func(string) error
-	if sse != nil {
-		_ = sse.event("start", tag(map[string]any{"promptVersion": x.PromptVersion}))
+	if emit != nil {
 		ttftCtx, cancelTTFT := context.WithCancelCause(ctx)
 		defer cancelTTFT(nil)
 		timer := time.AfterFunc(s.opts.FirstTokenTimeout, func() { cancelTTFT(errFirstToken) })
@@ -334,11 +405,12 @@ func (s *Server) run(e *core.RequestEvent, prep *prepared, sse *sseWriter) error
 				ms := time.Since(start).Milliseconds()
 				x.TTFTMillis = &ms
 			}
-			return sse.event("delta", tag(map[string]any{"text": text}))
+			emit("delta", map[string]any{"text": text})
+			return nil
 		}
 	}
 
-	res, callErr := s.callWithRetries(ctx, prep, onDelta, x)
+	res, callErr := s.callWithRetries(ctx, prep, onDelta, x, retries)
 	latency := time.Since(start).Milliseconds()
 	x.LatencyMillis = &latency
 	if callErr == nil {
@@ -357,35 +429,18 @@ func (s *Server) run(e *core.RequestEvent, prep *prepared, sse *sseWriter) error
 		if x.TTFTMillis == nil {
 			x.TTFTMillis = &latency
 		}
-	} else {
-		x.Status, x.ErrorCode, x.ErrorMessage = s.classifyFailure(reqCtx, ctx, callErr)
+		return nil
 	}
-	// Record even when the client has gone: the history must not lose runs.
-	if err := s.db.FinishExecution(context.WithoutCancel(reqCtx), x); err != nil {
-		s.log.ErrorContext(reqCtx, "record execution", "execution_id", x.ID, "error", err)
-	}
-
-	if callErr != nil {
-		problem := executionProblem(x)
-		if sse != nil {
-			_, body := s.problemBody(e, problem)
-			_ = sse.event("error", tag(body))
-		}
-		return problem
-	}
-	if sse != nil {
-		_ = sse.event("usage", tag(map[string]any{"usage": x.Usage, "costMicros": x.CostMicros}))
-		_ = sse.event("done", tag(map[string]any{"execution": x}))
-	}
-	return nil
+	x.Status, x.ErrorCode, x.ErrorMessage = s.classifyFailure(reqCtx, ctx, callErr)
+	return callErr
 }
 
 // callWithRetries calls the provider, retrying retryable failures with
 // exponential backoff and jitter (honoring Retry-After) while no token has
 // reached the client.
-func (s *Server) callWithRetries(ctx context.Context, prep *prepared, onDelta func(string) error, x *krowoc.Execution) (*provider.Result, error) {
+func (s *Server) callWithRetries(ctx context.Context, prep *prepared, onDelta func(string) error, x *krowoc.Execution, retries int) (*provider.Result, error) {
 	for attempt := 0; ; attempt++ {
-		x.Attempts = attempt + 1
+		x.Attempts++
 		var res *provider.Result
 		var err error
 		if onDelta != nil {
@@ -394,7 +449,7 @@ func (s *Server) callWithRetries(ctx context.Context, prep *prepared, onDelta fu
 			res, err = prep.client.Complete(ctx, prep.request)
 		}
 		var pe *provider.Error
-		if err == nil || attempt >= maxRetries || x.TTFTMillis != nil || !errors.As(err, &pe) || !pe.Retryable() {
+		if err == nil || attempt >= retries || x.TTFTMillis != nil || !errors.As(err, &pe) || !pe.Retryable() {
 			return res, err
 		}
 		wait := retryBase << attempt
@@ -431,7 +486,7 @@ func (s *Server) classifyFailure(reqCtx, callCtx context.Context, err error) (kr
 }
 
 // executionProblem is the problem a failed execution answers with.
-func executionProblem(x *krowoc.Execution) error {
+func executionProblem(x *krowoc.Execution) *krowoc.Error {
 	return &krowoc.Error{
 		Code:    krowoc.ECodeUpstream,
 		Message: x.ErrorMessage,

@@ -91,6 +91,21 @@ func toAppError(err error) *krowoc.Error {
 
 // problemBody turns err into an RFC 9457 problem body and its status.
 // Internal errors are logged with their cause; the body never carries it.
+// problemFields are the members of a problem that do not depend on the
+// request: type, title, status, detail, code and the error's extras.
+func problemFields(appErr *krowoc.Error) map[string]any {
+	body := map[string]any{}
+	for k, v := range appErr.Extra {
+		body[k] = v
+	}
+	body["type"] = problemTypeBase + appErr.Code
+	body["title"] = codeTitle[appErr.Code]
+	body["status"] = Status(appErr.Code)
+	body["detail"] = appErr.Message
+	body["code"] = appErr.Code
+	return body
+}
+
 func (s *Server) problemBody(e *core.RequestEvent, err error) (int, map[string]any) {
 	appErr := toAppError(err)
 	status := Status(appErr.Code)
@@ -100,15 +115,7 @@ func (s *Server) problemBody(e *core.RequestEvent, err error) (int, map[string]a
 		// that went away is in the request line and the execution record.
 		s.log.ErrorContext(ctx, "request failed", "method", e.Request.Method, "path", e.Request.URL.Path, "error", err)
 	}
-	body := map[string]any{}
-	for k, v := range appErr.Extra {
-		body[k] = v
-	}
-	body["type"] = problemTypeBase + appErr.Code
-	body["title"] = codeTitle[appErr.Code]
-	body["status"] = status
-	body["detail"] = appErr.Message
-	body["code"] = appErr.Code
+	body := problemFields(appErr)
 	body["instance"] = e.Request.URL.Path
 	if id := logging.RequestID(ctx); id != "" {
 		body["requestId"] = id

@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/krowoc/krowoc/internal/catalog"
+	"github.com/krowoc/krowoc/internal/jobs"
 	"github.com/krowoc/krowoc/internal/krowoc"
 	"github.com/krowoc/krowoc/internal/provider"
 	"github.com/krowoc/krowoc/internal/secret"
@@ -43,6 +44,9 @@ type Options struct {
 	// FirstTokenTimeout bounds the wait for a stream's first token
 	// (default 30 s).
 	ExecutionTimeout, FirstTokenTimeout time.Duration
+	// Jobs is the background job queue; the server registers its workers
+	// on it. Nil turns background runs off.
+	Jobs *jobs.Jobs
 }
 
 // Server holds what the handlers share. Create it with New and register it
@@ -56,6 +60,10 @@ type Server struct {
 	metrics *metrics
 	catalog *catalog.Catalog
 	secrets *secret.Keyring
+
+	jobs *jobs.Jobs
+	// live connects background runs in this process with their followers.
+	live *liveRuns
 
 	providersMu sync.Mutex
 	providers   map[string]provider.Provider
@@ -90,7 +98,9 @@ func New(app core.App, db *store.DB, log *slog.Logger, opts Options) *Server {
 	if opts.Secrets == nil {
 		opts.Secrets, _ = secret.New(secret.NewMasterKey())
 	}
-	return &Server{
+	s := &Server{
+		jobs:      opts.Jobs,
+		live:      newLiveRuns(),
 		app:       app,
 		db:        db,
 		log:       log,
@@ -101,6 +111,11 @@ func New(app core.App, db *store.DB, log *slog.Logger, opts Options) *Server {
 		secrets:   opts.Secrets,
 		providers: map[string]provider.Provider{},
 	}
+	if s.jobs != nil {
+		jobs.Register(s.jobs, &executionWorker{s: s})
+		s.jobs.OnRequeue(jobs.ExecutionArgs{}.Kind(), s.requeueExecution)
+	}
+	return s
 }
 
 // Registry returns the Prometheus registry /metrics serves.
@@ -146,6 +161,7 @@ func (s *Server) Bind(r *router.Router[*core.RequestEvent]) {
 	bindModelAPI(s, authed)
 	bindCredentialAPI(s, authed)
 	bindExecutionAPI(s, authed)
+	bindDeadLetterAPI(s, authed)
 
 	// Unknown /api/v1 paths answer with a problem, not the web app.
 	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {

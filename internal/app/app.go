@@ -13,6 +13,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"sync"
 	"syscall"
 	"text/tabwriter"
 	"time"
@@ -27,6 +28,7 @@ import (
 	"github.com/krowoc/krowoc/internal/api"
 	"github.com/krowoc/krowoc/internal/catalog"
 	"github.com/krowoc/krowoc/internal/config"
+	"github.com/krowoc/krowoc/internal/jobs"
 	"github.com/krowoc/krowoc/internal/logging"
 	"github.com/krowoc/krowoc/internal/secret"
 	"github.com/krowoc/krowoc/internal/store"
@@ -89,7 +91,7 @@ func (p *program) run(args []string) error {
 	root.FParseErrWhitelist = cobra.FParseErrWhitelist{}
 	root.SetArgs(args)
 	root.SetOut(p.stdout)
-	root.AddCommand(p.serveCommand(), p.migrateCommand(), p.keysCommand(), p.versionCommand(), pbcmd.NewSuperuserCommand(p.pb))
+	root.AddCommand(p.serveCommand(), p.workerCommand(), p.migrateCommand(), p.keysCommand(), p.versionCommand(), pbcmd.NewSuperuserCommand(p.pb))
 	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
 		if err := p.pb.Bootstrap(); err != nil {
 			return fmt.Errorf("open the data folder %s: %w", p.pb.DataDir(), err)
@@ -145,6 +147,7 @@ func (p *program) openStore(ctx context.Context) (*store.DB, error) {
 func (p *program) serveCommand() *cobra.Command {
 	var httpAddr string
 	var origins []string
+	var noWorkers bool
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the API, the web app and the admin UI",
@@ -157,15 +160,16 @@ func (p *program) serveCommand() *cobra.Command {
 			} else {
 				httpAddr = p.cfg.HTTPAddr
 			}
-			return p.serve(cmd.Context(), httpAddr, origins)
+			return p.serve(cmd.Context(), httpAddr, origins, !noWorkers)
 		},
 	}
+	cmd.Flags().BoolVar(&noWorkers, "no-workers", false, "only enqueue background jobs; krowoc worker processes run them (Postgres)")
 	cmd.Flags().StringVar(&httpAddr, "http", config.DefaultHTTPAddr, "TCP address to listen on (env KROWOC_HTTP)")
 	cmd.Flags().StringSliceVar(&origins, "origins", []string{"*"}, "CORS allowed origins")
 	return cmd
 }
 
-func (p *program) serve(ctx context.Context, httpAddr string, origins []string) error {
+func (p *program) serve(ctx context.Context, httpAddr string, origins []string, work bool) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
@@ -191,10 +195,11 @@ func (p *program) serve(ctx context.Context, httpAddr string, origins []string) 
 	if err != nil {
 		return fmt.Errorf("master key: %w", err)
 	}
-	stopJobs := p.startHousekeeping(db)
-	defer stopJobs()
+	queue := jobs.New(db, p.log, jobs.Options{Work: work})
+	jobs.RegisterMaintenance(queue)
 
 	srv := api.New(p.pb, db, p.log, api.Options{
+		Jobs:              queue,
 		Catalog:           models,
 		Secrets:           keys,
 		ProviderBaseURLs:  p.cfg.ProviderBaseURLs,
@@ -205,6 +210,13 @@ func (p *program) serve(ctx context.Context, httpAddr string, origins []string) 
 		Web:               webui.FS(),
 		Version:           p.version,
 	})
+	if err := queue.Open(ctx); err != nil {
+		return err
+	}
+	if err := queue.Start(ctx); err != nil {
+		return err
+	}
+	defer p.stopJobs(queue)
 	p.pb.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		srv.Bind(se.Router)
 		if p.cfg.JSONLogs() {
@@ -234,40 +246,80 @@ func (p *program) serve(ctx context.Context, httpAddr string, origins []string) 
 	return err
 }
 
-// startHousekeeping runs periodic upkeep until the returned stop is called:
-// purging prompts that have been in the trash past their retention (at
-// start and hourly) and, hourly, refreshing the query planner's statistics.
-// Statistics are never gathered at start: on a new, empty database they
-// would tell the planner every table is tiny.
-func (p *program) startHousekeeping(db *store.DB) (stop func()) {
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	purge := func() {
-		n, err := db.PurgeTrash(ctx, db.Now().Add(-store.TrashRetention))
-		if err != nil && ctx.Err() == nil {
-			p.log.Error("purge trash", "error", err)
-		} else if n > 0 {
-			p.log.Info("purged prompts from the trash", "count", n)
-		}
+// errWorkerNeedsPostgres explains why krowoc worker does not run on the
+// embedded default.
+var errWorkerNeedsPostgres = errors.New("krowoc worker needs Postgres (set KROWOC_DATABASE_URL): " +
+	"on the embedded SQLite default, krowoc serve runs the background workers itself")
+
+func (p *program) workerCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "worker",
+		Short: "Run background jobs only (Postgres): scale out beside krowoc serve",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if p.cfg.DatabaseURL == "" {
+				return errWorkerNeedsPostgres
+			}
+			return p.work(context.Background())
+		},
 	}
-	go func() {
-		defer close(done)
-		purge()
-		tick := time.NewTicker(time.Hour)
-		defer tick.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-tick.C:
-			}
-			if err := db.Optimize(ctx); err != nil && ctx.Err() == nil {
-				p.log.Warn("optimize the domain database", "error", err)
-			}
-			purge()
-		}
-	}()
-	return func() { cancel(); <-done }
+}
+
+func (p *program) work(ctx context.Context) error {
+	db, err := p.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if _, err := db.Migrate(ctx); err != nil {
+		return fmt.Errorf("migrate the domain database: %w", err)
+	}
+	models, err := catalog.Load(p.pb.DataDir())
+	if err != nil {
+		return fmt.Errorf("model catalog: %w", err)
+	}
+	keys, err := secret.Load(p.pb.DataDir(), p.cfg.MasterKey)
+	if err != nil {
+		return fmt.Errorf("master key: %w", err)
+	}
+	queue := jobs.New(db, p.log, jobs.Options{Work: true})
+	jobs.RegisterMaintenance(queue)
+	// The API server is built for its job workers (background runs); it
+	// serves no HTTP here.
+	api.New(p.pb, db, p.log, api.Options{
+		Jobs:              queue,
+		Catalog:           models,
+		Secrets:           keys,
+		ProviderBaseURLs:  p.cfg.ProviderBaseURLs,
+		ExecutionTimeout:  p.cfg.ExecutionTimeout,
+		FirstTokenTimeout: p.cfg.FirstTokenTimeout,
+	})
+	if err := queue.Open(ctx); err != nil {
+		return err
+	}
+	stop := make(chan struct{})
+	var once sync.Once
+	p.pb.OnTerminate().BindFunc(func(e *core.TerminateEvent) error {
+		once.Do(func() { close(stop) })
+		return e.Next()
+	})
+	if err := queue.Start(ctx); err != nil {
+		return err
+	}
+	p.log.Info("krowoc worker is running", "database", string(db.Dialect()))
+	<-stop
+	p.stopJobs(queue)
+	return nil
+}
+
+// stopJobs lets running jobs finish for a few seconds, then cancels them;
+// River runs a cancelled job again.
+func (p *program) stopJobs(queue *jobs.Jobs) {
+	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Second)
+	defer cancel()
+	if err := queue.Stop(ctx); err != nil {
+		p.log.Warn("stop the job queue", "error", err)
+	}
 }
 
 func (p *program) migrateCommand() *cobra.Command {

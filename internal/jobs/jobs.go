@@ -89,11 +89,22 @@ type Jobs struct {
 	// onDeadLetter runs inside the dead letter's transaction, for example
 	// to publish an event.
 	onDeadLetter func(ctx context.Context, tx *store.Tx, d *krowoc.DeadLetter) error
+	// requeue turns a dead letter's payload into the job to enqueue, by
+	// kind; kinds without one are enqueued as they were.
+	requeue map[string]RequeueFunc
 }
+
+// RequeueFunc builds the job that requeues a dead letter, inside the
+// transaction that marks it requeued. Executions use it to run as a new
+// execution rather than rewrite the failed one.
+type RequeueFunc func(ctx context.Context, tx *store.Tx, payload json.RawMessage) (river.JobArgs, error)
+
+// OnRequeue sets how dead letters of kind are requeued.
+func (j *Jobs) OnRequeue(kind string, fn RequeueFunc) { j.requeue[kind] = fn }
 
 // New returns a queue on db that is not open yet.
 func New(db *store.DB, log *slog.Logger, opts Options) *Jobs {
-	return &Jobs{db: db, log: log, opts: opts.withDefaults(), workers: river.NewWorkers()}
+	return &Jobs{db: db, log: log, opts: opts.withDefaults(), workers: river.NewWorkers(), requeue: map[string]RequeueFunc{}}
 }
 
 // Options returns the queue's settings with defaults applied.
@@ -334,7 +345,13 @@ func (j *Jobs) Requeue(ctx context.Context, id string) (*krowoc.DeadLetter, erro
 		if prior, err := j.client.JobGetTx(ctx, tx.SQL(), d.JobID); err == nil {
 			queue = prior.Queue
 		}
-		if _, err := j.InsertTx(ctx, tx, rawArgs{kind: d.Kind, payload: d.Payload}, &river.InsertOpts{Queue: queue}); err != nil {
+		var args river.JobArgs = rawArgs{kind: d.Kind, payload: d.Payload}
+		if fn := j.requeue[d.Kind]; fn != nil {
+			if args, err = fn(ctx, tx, d.Payload); err != nil {
+				return err
+			}
+		}
+		if _, err := j.InsertTx(ctx, tx, args, &river.InsertOpts{Queue: queue}); err != nil {
 			return err
 		}
 		out = d

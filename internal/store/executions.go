@@ -17,48 +17,113 @@ const executionColumns = `id, workspace_id, user_id, prompt_id, prompt_version, 
 	request_id, created_at, finished_at`
 
 // StartExecution records a new running execution and returns it with its id
-// and creation time set.
-func (db *DB) StartExecution(ctx context.Context, x *krowoc.Execution) error {
-	x.ID = newID()
-	x.Status = krowoc.ExecRunning
+// and creation time set. Each of then runs in the same transaction, after
+// the insert: background runs enqueue their job there.
+func (db *DB) StartExecution(ctx context.Context, x *krowoc.Execution, then ...func(*Tx) error) error {
 	return db.Update(ctx, func(tx *Tx) error {
-		x.CreatedAt = fromMillis(toMillis(tx.now))
-		vars, _ := json.Marshal(x.Variables)
-		params, _ := json.Marshal(x.Params)
-		_, err := tx.exec(ctx, `INSERT INTO executions (id, workspace_id, user_id, prompt_id, prompt_version, model, provider,
-			credential_id, variables, params, status, request_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			x.ID, x.WorkspaceID, x.UserID, x.PromptID, toNullInt(x.PromptVersion), x.Model, x.Provider,
-			nullString(x.CredentialID), string(vars), string(params), string(x.Status), x.RequestID, toMillis(tx.now))
-		if err != nil {
-			return fmt.Errorf("insert execution: %w", err)
+		if err := InsertExecution(ctx, tx, x); err != nil {
+			return err
+		}
+		for _, fn := range then {
+			if err := fn(tx); err != nil {
+				return err
+			}
 		}
 		return nil
 	})
 }
 
+// InsertExecution records x as a new running execution inside tx, setting
+// its id and creation time.
+func InsertExecution(ctx context.Context, tx *Tx, x *krowoc.Execution) error {
+	x.ID = newID()
+	x.Status = krowoc.ExecRunning
+	x.CreatedAt = fromMillis(toMillis(tx.now))
+	vars, _ := json.Marshal(x.Variables)
+	params, _ := json.Marshal(x.Params)
+	_, err := tx.exec(ctx, `INSERT INTO executions (id, workspace_id, user_id, prompt_id, prompt_version, model, provider,
+		credential_id, variables, params, status, request_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		x.ID, x.WorkspaceID, x.UserID, x.PromptID, toNullInt(x.PromptVersion), x.Model, x.Provider,
+		nullString(x.CredentialID), string(vars), string(params), string(x.Status), x.RequestID, toMillis(tx.now))
+	if err != nil {
+		return fmt.Errorf("insert execution: %w", err)
+	}
+	return nil
+}
+
+// GetExecutionTx reads an execution inside tx.
+func GetExecutionTx(ctx context.Context, tx *Tx, id string) (*krowoc.Execution, error) {
+	x, err := scanExecution(tx.queryRow(ctx, `SELECT `+executionColumns+` FROM executions WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, krowoc.NotFound("execution")
+	}
+	return x, err
+}
+
+// ErrExecutionFinished is returned when recording the outcome of an
+// execution that is no longer running: it was cancelled meanwhile, or
+// another attempt already recorded it. The first outcome stands.
+var ErrExecutionFinished = errors.New("the execution has already finished")
+
 // FinishExecution records an execution's outcome: status, error, timings,
 // usage, cost and response. It also marks the credential as used.
 func (db *DB) FinishExecution(ctx context.Context, x *krowoc.Execution) error {
+	return db.Update(ctx, func(tx *Tx) error { return finishExecution(ctx, tx, x) })
+}
+
+func finishExecution(ctx context.Context, tx *Tx, x *krowoc.Execution) error {
+	finished := fromMillis(toMillis(tx.now))
+	x.FinishedAt = &finished
+	u := x.Usage
+	res, err := tx.exec(ctx, `UPDATE executions SET status = ?, error_code = ?, error_message = ?, attempts = ?,
+		ttft_ms = ?, latency_ms = ?, input_tokens = ?, output_tokens = ?, cached_input_tokens = ?,
+		cache_creation_tokens = ?, reasoning_tokens = ?, cost_micros = ?, response_text = ?, finished_at = ?
+		WHERE id = ? AND status = 'running'`,
+		string(x.Status), nullString(x.ErrorCode), nullString(x.ErrorMessage), x.Attempts, nullInt64(x.TTFTMillis),
+		nullInt64(x.LatencyMillis), u.InputTokens, u.OutputTokens, u.CachedInputTokens, u.CacheCreationTokens,
+		u.ReasoningTokens, x.CostMicros, x.ResponseText, toMillis(tx.now), x.ID)
+	if err != nil {
+		return fmt.Errorf("finish execution %s: %w", x.ID, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrExecutionFinished
+	}
+	if x.CredentialID != "" {
+		if _, err := tx.exec(ctx, `UPDATE credentials SET last_used_at = ? WHERE id = ?`, toMillis(tx.now), x.CredentialID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// CancelExecution records a running execution as cancelled and returns it.
+// Cancelling one that has finished is a conflict.
+func (db *DB) CancelExecution(ctx context.Context, id string) (*krowoc.Execution, error) {
+	var x *krowoc.Execution
+	err := db.Update(ctx, func(tx *Tx) error {
+		var err error
+		if x, err = GetExecutionTx(ctx, tx, id); err != nil {
+			return err
+		}
+		if x.Status != krowoc.ExecRunning {
+			return krowoc.Errorf(krowoc.ECodeConflict, "The execution has already finished (%s).", x.Status)
+		}
+		x.Status, x.ErrorCode, x.ErrorMessage = krowoc.ExecCancelled, "cancelled", "Cancelled before it finished."
+		if x.LatencyMillis == nil {
+			ms := tx.now.Sub(x.CreatedAt).Milliseconds()
+			x.LatencyMillis = &ms
+		}
+		return finishExecution(ctx, tx, x)
+	})
+	return x, err
+}
+
+// SetExecutionAttempts records how many calls a background execution has
+// made so far, between its retries.
+func (db *DB) SetExecutionAttempts(ctx context.Context, id string, attempts int) error {
 	return db.Update(ctx, func(tx *Tx) error {
-		finished := fromMillis(toMillis(tx.now))
-		x.FinishedAt = &finished
-		u := x.Usage
-		_, err := tx.exec(ctx, `UPDATE executions SET status = ?, error_code = ?, error_message = ?, attempts = ?,
-			ttft_ms = ?, latency_ms = ?, input_tokens = ?, output_tokens = ?, cached_input_tokens = ?,
-			cache_creation_tokens = ?, reasoning_tokens = ?, cost_micros = ?, response_text = ?, finished_at = ?
-			WHERE id = ?`,
-			string(x.Status), nullString(x.ErrorCode), nullString(x.ErrorMessage), x.Attempts, nullInt64(x.TTFTMillis),
-			nullInt64(x.LatencyMillis), u.InputTokens, u.OutputTokens, u.CachedInputTokens, u.CacheCreationTokens,
-			u.ReasoningTokens, x.CostMicros, x.ResponseText, toMillis(tx.now), x.ID)
-		if err != nil {
-			return fmt.Errorf("finish execution %s: %w", x.ID, err)
-		}
-		if x.CredentialID != "" {
-			if _, err := tx.exec(ctx, `UPDATE credentials SET last_used_at = ? WHERE id = ?`, toMillis(tx.now), x.CredentialID); err != nil {
-				return err
-			}
-		}
-		return nil
+		_, err := tx.exec(ctx, `UPDATE executions SET attempts = ? WHERE id = ? AND status = 'running'`, attempts, id)
+		return err
 	})
 }
 
