@@ -217,6 +217,7 @@ func (p *program) serve(ctx context.Context, httpAddr string, origins []string, 
 		return err
 	}
 	defer p.stopJobs(queue)
+	p.cleanUpDeletedUsers(queue)
 	p.pb.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		srv.Bind(se.Router)
 		if p.cfg.JSONLogs() {
@@ -244,6 +245,19 @@ func (p *program) serve(ctx context.Context, httpAddr string, origins []string, 
 		return nil
 	}
 	return err
+}
+
+// cleanUpDeletedUsers enqueues the removal of a user's domain data when
+// Pocketbase deletes the account (from the admin UI or its API). The two
+// databases are separate, so this is not one transaction: a failed enqueue
+// is logged with the user id for an operator to retry.
+func (p *program) cleanUpDeletedUsers(queue *jobs.Jobs) {
+	p.pb.OnRecordAfterDeleteSuccess(accounts.Collection).BindFunc(func(e *core.RecordEvent) error {
+		if _, err := queue.Insert(context.WithoutCancel(e.Context), jobs.UserCleanupArgs{UserID: e.Record.Id}, nil); err != nil {
+			p.log.Error("enqueue the cleanup of a deleted user", "user_id", e.Record.Id, "error", err)
+		}
+		return e.Next()
+	})
 }
 
 // errWorkerNeedsPostgres explains why krowoc worker does not run on the

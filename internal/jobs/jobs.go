@@ -51,6 +51,10 @@ type Options struct {
 	// ExecutionWorkers is how many provider calls this process makes at
 	// once for background runs (default 50).
 	ExecutionWorkers int
+	// RescueAfter is how long a job may stay running before it is
+	// considered abandoned (its process died) and run again (default
+	// 2 min; it must exceed every job's timeout).
+	RescueAfter time.Duration
 	// PollInterval is how often an idle SQLite queue looks for new jobs
 	// that another process enqueued (default 1 s; jobs enqueued by this
 	// process wake it at once).
@@ -69,6 +73,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.ExecutionWorkers <= 0 {
 		o.ExecutionWorkers = 50
+	}
+	if o.RescueAfter <= 0 {
+		o.RescueAfter = 2 * time.Minute
 	}
 	if o.PollInterval <= 0 {
 		o.PollInterval = time.Second
@@ -144,14 +151,15 @@ func (j *Jobs) Open(ctx context.Context) error {
 		driver = riversqlite.New(j.db.Writer())
 	}
 	cfg := &river.Config{
-		Logger:            j.log.With("component", "jobs"),
-		MaxAttempts:       j.opts.MaxAttempts,
-		RetryPolicy:       retryPolicy{base: j.opts.RetryBase},
-		JobTimeout:        j.opts.JobTimeout,
-		FetchPollInterval: j.opts.PollInterval,
-		FetchCooldown:     min(25*time.Millisecond, j.opts.PollInterval),
-		ErrorHandler:      &errorLogger{log: j.log},
-		WorkerMiddleware:  []rivertype.WorkerMiddleware{&deadLetterer{j: j}},
+		Logger:               j.log.With("component", "jobs"),
+		MaxAttempts:          j.opts.MaxAttempts,
+		RetryPolicy:          retryPolicy{base: j.opts.RetryBase},
+		JobTimeout:           j.opts.JobTimeout,
+		RescueStuckJobsAfter: j.opts.RescueAfter,
+		FetchPollInterval:    j.opts.PollInterval,
+		FetchCooldown:        min(25*time.Millisecond, j.opts.PollInterval),
+		ErrorHandler:         &errorLogger{log: j.log},
+		WorkerMiddleware:     []rivertype.WorkerMiddleware{&deadLetterer{j: j}},
 		// Completed jobs are kept a day so superusers can see recent work.
 		CompletedJobRetentionPeriod: 24 * time.Hour,
 	}

@@ -54,8 +54,8 @@ func maintenanceOpts() river.InsertOpts {
 }
 
 // RegisterMaintenance adds the upkeep every deployment needs: the trash
-// purge (hourly and at start), token cleanup (daily) and planner
-// statistics (hourly).
+// purge (hourly and at start), token cleanup (daily), planner statistics
+// (hourly) and the cleanup after a user is deleted.
 func RegisterMaintenance(j *Jobs) {
 	Register(j, river.WorkFunc(func(ctx context.Context, job *river.Job[PurgeTrashArgs]) error {
 		n, err := j.db.PurgeTrash(ctx, j.db.Now().Add(-store.TrashRetention))
@@ -74,7 +74,32 @@ func RegisterMaintenance(j *Jobs) {
 	Register(j, river.WorkFunc(func(ctx context.Context, job *river.Job[OptimizeArgs]) error {
 		return j.db.Optimize(ctx)
 	}))
+	registerUserCleanup(j)
 	j.Every(time.Hour, PurgeTrashArgs{}, true)
 	j.Every(24*time.Hour, PurgeTokensArgs{}, false)
 	j.Every(time.Hour, OptimizeArgs{}, false)
+}
+
+// UserCleanupArgs removes a deleted user's data from the domain store (see
+// store.DeleteUserData). Enqueued when Pocketbase deletes the account.
+type UserCleanupArgs struct {
+	UserID string `json:"userId"`
+}
+
+// Kind names the job.
+func (UserCleanupArgs) Kind() string { return "user_cleanup" }
+
+// InsertOpts puts it on the maintenance queue.
+func (UserCleanupArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{Queue: QueueMaintenance}
+}
+
+func registerUserCleanup(j *Jobs) {
+	Register(j, river.WorkFunc(func(ctx context.Context, job *river.Job[UserCleanupArgs]) error {
+		if err := j.db.DeleteUserData(ctx, job.Args.UserID); err != nil {
+			return err
+		}
+		j.log.InfoContext(ctx, "removed a deleted user's data", "user_id", job.Args.UserID)
+		return nil
+	}))
 }

@@ -339,3 +339,49 @@ func TestOpenPostgresErrors(t *testing.T) {
 		t.Fatalf("unreachable error = %q", msg)
 	}
 }
+
+func TestDeleteUserData(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		personal, err := db.EnsurePersonalWorkspace(ctx, "gone", "Gone")
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := db.CreatePrompt(ctx, store.NewPrompt{WorkspaceID: personal.ID, UserID: "gone",
+			Content: krowoc.PromptContent{Title: "Mine", PromptText: "hello"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := db.CreateToken(ctx, "gone", "cli", nil); err != nil {
+			t.Fatal(err)
+		}
+		solo, _ := db.CreateTeamWorkspace(ctx, "gone", "Solo")
+		shared, _ := db.CreateTeamWorkspace(ctx, "gone", "Shared")
+		if err := db.SetMemberRole(ctx, shared.ID, "editor", krowoc.RoleEditor); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.SetMemberRole(ctx, shared.ID, "admin", krowoc.RoleAdmin); err != nil {
+			t.Fatal(err)
+		}
+		for range 2 { // idempotent
+			if err := db.DeleteUserData(ctx, "gone"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := db.GetPrompt(ctx, p.ID); krowoc.ErrorCode(err) != krowoc.ECodeNotFound {
+			t.Fatalf("personal prompt: %v, want not found", err)
+		}
+		if _, err := db.Authorize(ctx, "admin", solo.ID, krowoc.ActionRead); krowoc.ErrorCode(err) != krowoc.ECodeNotFound {
+			t.Fatalf("solo team workspace survives: %v", err)
+		}
+		if m, err := db.Authorize(ctx, "admin", shared.ID, krowoc.ActionOwn); err != nil || m.Role != krowoc.RoleOwner {
+			t.Fatalf("shared workspace passes to the admin: %+v, %v", m, err)
+		}
+		if list, _ := db.ListWorkspaces(ctx, "gone"); len(list) != 0 {
+			t.Fatalf("memberships left: %v", list)
+		}
+		if toks, n, _ := db.ListTokens(ctx, "gone", store.Page{}); n != 0 || len(toks) != 0 {
+			t.Fatalf("tokens left: %d", n)
+		}
+	})
+}

@@ -183,3 +183,62 @@ func scanWorkspace(s scanner) (*krowoc.Workspace, error) {
 	w.CreatedAt, w.UpdatedAt = fromMillis(created), fromMillis(updated)
 	return &w, nil
 }
+
+// DeleteUserData removes what the domain store keeps for a user who was
+// deleted in Pocketbase: their personal workspace with everything in it,
+// team workspaces where they were the only member, their memberships,
+// access tokens and quota counter. A team workspace they owned with other
+// members passes to its longest-standing admin (or, without one, member).
+// Rows they wrote in shared workspaces keep their Pocketbase id, which
+// identifies no one once the account is gone. It is idempotent.
+func (db *DB) DeleteUserData(ctx context.Context, userID string) error {
+	return db.Update(ctx, func(tx *Tx) error {
+		if _, err := tx.exec(ctx, `DELETE FROM workspaces WHERE personal_for = ?`, userID); err != nil {
+			return fmt.Errorf("delete personal workspace: %w", err)
+		}
+		if _, err := tx.exec(ctx, `DELETE FROM workspaces WHERE kind = 'team' AND id IN (
+			SELECT workspace_id FROM memberships WHERE user_id = ?) AND NOT EXISTS (
+			SELECT 1 FROM memberships m WHERE m.workspace_id = workspaces.id AND m.user_id <> ?)`, userID, userID); err != nil {
+			return fmt.Errorf("delete team workspaces: %w", err)
+		}
+		rows, err := tx.query(ctx, `SELECT workspace_id FROM memberships WHERE user_id = ? AND role = 'owner'`, userID)
+		if err != nil {
+			return err
+		}
+		var owned []string
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return err
+			}
+			owned = append(owned, id)
+		}
+		rows.Close()
+		for _, ws := range owned {
+			var heir string
+			err := tx.queryRow(ctx, `SELECT user_id FROM memberships WHERE workspace_id = ? AND user_id <> ?
+				ORDER BY CASE role WHEN 'owner' THEN 0 WHEN 'admin' THEN 1 WHEN 'editor' THEN 2 ELSE 3 END, created_at
+				LIMIT 1`, ws, userID).Scan(&heir)
+			if err != nil {
+				return fmt.Errorf("find a new owner of %s: %w", ws, err)
+			}
+			if _, err := tx.exec(ctx, `UPDATE memberships SET role = 'owner' WHERE workspace_id = ? AND user_id = ?`, ws, heir); err != nil {
+				return err
+			}
+			if _, err := tx.exec(ctx, `UPDATE workspaces SET owner_id = ? WHERE id = ?`, heir, ws); err != nil {
+				return err
+			}
+		}
+		for _, q := range []string{
+			`DELETE FROM memberships WHERE user_id = ?`,
+			`DELETE FROM api_tokens WHERE user_id = ?`,
+			`DELETE FROM prompt_quota WHERE user_id = ?`,
+		} {
+			if _, err := tx.exec(ctx, q, userID); err != nil {
+				return fmt.Errorf("delete user data: %w", err)
+			}
+		}
+		return nil
+	})
+}
