@@ -163,6 +163,8 @@ func (s *Server) Bind(r *router.Router[*core.RequestEvent]) {
 	bindExecutionAPI(s, authed)
 	bindDeadLetterAPI(s, authed)
 
+	bindAdminJobAPI(s, group{s, "/api/v1/admin", v1.Group("/admin")})
+
 	// Unknown /api/v1 paths answer with a problem, not the web app.
 	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
 		v1.Route(m, "/{path...}", func(e *core.RequestEvent) error {

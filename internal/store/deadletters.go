@@ -120,3 +120,28 @@ func scanDeadLetter(s scanner) (*krowoc.DeadLetter, error) {
 	d.CreatedAt, d.UpdatedAt = fromMillis(created), fromMillis(updated)
 	return &d, nil
 }
+
+// JobCount is how many River jobs of a queue are in a state.
+type JobCount struct {
+	Queue string `json:"queue"`
+	State string `json:"state"`
+	Count int    `json:"count"`
+}
+
+// JobCounts counts River's jobs by queue and state, for superusers.
+func (db *DB) JobCounts(ctx context.Context) ([]JobCount, error) {
+	rows, err := db.reader().query(ctx, `SELECT queue, state, COUNT(*) FROM river_job GROUP BY queue, state ORDER BY queue, state`)
+	if err != nil {
+		return nil, fmt.Errorf("count jobs: %w", err)
+	}
+	defer rows.Close()
+	out := []JobCount{}
+	for rows.Next() {
+		var c JobCount
+		if err := rows.Scan(&c.Queue, &c.State, &c.Count); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
