@@ -294,6 +294,9 @@ func (s *Server) execute(e *core.RequestEvent, promptID string, in executeInput)
 		}
 		seen[preps[i].exec.Model] = true
 	}
+	if err := s.limitExecutions(e, len(preps)); err != nil {
+		return err
+	}
 	if in.Async {
 		return s.enqueueRuns(e, preps, sideBySide)
 	}

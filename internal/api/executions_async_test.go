@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/krowoc/krowoc/internal/api"
 	"github.com/krowoc/krowoc/internal/llmsim"
 	"github.com/krowoc/krowoc/internal/store/storetest"
 )
@@ -233,4 +234,33 @@ func mustJSON(t *testing.T, v any) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+func TestRunsAreRateLimited(t *testing.T) {
+	e := newExecEnvWith(t, "sqlite", func(o *api.Options) { o.ExecutionsPerMinute = 8 }) // bursts of 2
+	p := createPrompt(t, e.env, e.tok, map[string]any{"title": "Hi", "promptText": "Hi"})
+	run := func(body map[string]any) response {
+		return e.do("POST", "/api/v1/prompts/"+p["id"].(string)+"/executions", e.tok, body)
+	}
+	if r := run(map[string]any{"model": "openai:gpt-4o-mini"}); r.status != 200 {
+		t.Fatalf("first run: %d %s", r.status, r.body)
+	}
+	// A side-by-side run of two models needs two tokens; one is left.
+	r := run(map[string]any{"models": []string{"openai:gpt-4o-mini", "gemini:gemini-2.5-flash"}})
+	if r.status != 429 || r.json(t)["code"] != "rate_limited" || r.header.Get("Retry-After") == "" {
+		t.Fatalf("over the limit: %d %s (Retry-After %q)", r.status, r.body, r.header.Get("Retry-After"))
+	}
+	// Refused runs write nothing.
+	if n := e.do("GET", "/api/v1/executions", e.tok, nil).json(t)["total"]; n != float64(1) {
+		t.Fatalf("executions recorded = %v, want 1", n)
+	}
+	// Another user from the same address has their own budget.
+	_, other := e.user("bo@example.com")
+	if r := e.do("POST", "/api/v1/credentials", other, map[string]any{"provider": "openai", "label": "sim", "key": simKey}); r.status != 201 {
+		t.Fatalf("add key: %d %s", r.status, r.body)
+	}
+	q := createPrompt(t, e.env, other, map[string]any{"title": "Hi", "promptText": "Hi"})
+	if r := e.do("POST", "/api/v1/prompts/"+q["id"].(string)+"/executions", other, map[string]any{"model": "openai:gpt-4o-mini"}); r.status != 200 {
+		t.Fatalf("other user: %d %s", r.status, r.body)
+	}
 }

@@ -44,6 +44,11 @@ type Options struct {
 	// FirstTokenTimeout bounds the wait for a stream's first token
 	// (default 30 s).
 	ExecutionTimeout, FirstTokenTimeout time.Duration
+	// ExecutionsPerMinute limits the provider calls each user may start a
+	// minute (a side-by-side run counts once per model), in bursts of up to
+	// a quarter of it; each client address may start four times as many.
+	// 0 means 300; negative turns the limit off.
+	ExecutionsPerMinute int
 	// Jobs is the background job queue; the server registers its workers
 	// on it. Nil turns background runs off.
 	Jobs *jobs.Jobs
@@ -61,7 +66,9 @@ type Server struct {
 	catalog *catalog.Catalog
 	secrets *secret.Keyring
 
-	jobs *jobs.Jobs
+	jobs      *jobs.Jobs
+	userLimit *limiter
+	addrLimit *limiter
 	// live connects background runs in this process with their followers.
 	live *liveRuns
 
@@ -95,6 +102,9 @@ func New(app core.App, db *store.DB, log *slog.Logger, opts Options) *Server {
 	if opts.FirstTokenTimeout <= 0 {
 		opts.FirstTokenTimeout = 30 * time.Second
 	}
+	if opts.ExecutionsPerMinute == 0 {
+		opts.ExecutionsPerMinute = 300
+	}
 	if opts.Secrets == nil {
 		opts.Secrets, _ = secret.New(secret.NewMasterKey())
 	}
@@ -110,6 +120,10 @@ func New(app core.App, db *store.DB, log *slog.Logger, opts Options) *Server {
 		catalog:   opts.Catalog,
 		secrets:   opts.Secrets,
 		providers: map[string]provider.Provider{},
+	}
+	if opts.ExecutionsPerMinute > 0 {
+		n := opts.ExecutionsPerMinute
+		s.userLimit, s.addrLimit = newLimiter(n, max(1, n/4)), newLimiter(4*n, n)
 	}
 	if s.jobs != nil {
 		jobs.Register(s.jobs, &executionWorker{s: s})

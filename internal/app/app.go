@@ -199,16 +199,17 @@ func (p *program) serve(ctx context.Context, httpAddr string, origins []string, 
 	jobs.RegisterMaintenance(queue)
 
 	srv := api.New(p.pb, db, p.log, api.Options{
-		Jobs:              queue,
-		Catalog:           models,
-		Secrets:           keys,
-		ProviderBaseURLs:  p.cfg.ProviderBaseURLs,
-		ExecutionTimeout:  p.cfg.ExecutionTimeout,
-		FirstTokenTimeout: p.cfg.FirstTokenTimeout,
-		MaxBodyBytes:      p.cfg.MaxBodyBytes,
-		MetricsToken:      p.cfg.MetricsToken,
-		Web:               webui.FS(),
-		Version:           p.version,
+		Jobs:                queue,
+		Catalog:             models,
+		Secrets:             keys,
+		ProviderBaseURLs:    p.cfg.ProviderBaseURLs,
+		ExecutionTimeout:    p.cfg.ExecutionTimeout,
+		FirstTokenTimeout:   p.cfg.FirstTokenTimeout,
+		MaxBodyBytes:        p.cfg.MaxBodyBytes,
+		ExecutionsPerMinute: runsPerMinute(p.cfg.RunsPerMinute),
+		MetricsToken:        p.cfg.MetricsToken,
+		Web:                 webui.FS(),
+		Version:             p.version,
 	})
 	if err := queue.Open(ctx); err != nil {
 		return err
@@ -324,6 +325,15 @@ func (p *program) work(ctx context.Context) error {
 	<-stop
 	p.stopJobs(queue)
 	return nil
+}
+
+// runsPerMinute maps the setting (0: no limit) to the API option (negative:
+// no limit).
+func runsPerMinute(n int) int {
+	if n == 0 {
+		return -1
+	}
+	return n
 }
 
 // stopJobs lets running jobs finish for a few seconds, then cancels them;

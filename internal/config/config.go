@@ -49,6 +49,10 @@ type Config struct {
 	// FirstTokenTimeout bounds the wait for a stream's first token
 	// (KROWOC_FIRST_TOKEN_TIMEOUT).
 	ExecutionTimeout, FirstTokenTimeout time.Duration
+	// RunsPerMinute limits the prompt runs each user and each client
+	// address may start a minute (KROWOC_RUNS_PER_MINUTE, default 300;
+	// 0 turns the limit off).
+	RunsPerMinute int
 }
 
 // Defaults used when a setting is not given.
@@ -78,6 +82,7 @@ func Load(getenv func(string) string) (Config, error) {
 		// The product promises a 30-second response window by default.
 		ExecutionTimeout:  30 * time.Second,
 		FirstTokenTimeout: 30 * time.Second,
+		RunsPerMinute:     300,
 	}
 	if v := getenv("KROWOC_ENV"); v != "" {
 		if v != EnvDevelopment && v != EnvProduction {
@@ -127,6 +132,13 @@ func Load(getenv func(string) string) (Config, error) {
 			}
 			*dst = d
 		}
+	}
+	if v := getenv("KROWOC_RUNS_PER_MINUTE"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 || n > 1_000_000 {
+			return c, &SettingError{"KROWOC_RUNS_PER_MINUTE", fmt.Sprintf("must be a whole number of runs from 0 (no limit) to 1000000, got %q", v)}
+		}
+		c.RunsPerMinute = n
 	}
 	c.ProviderBaseURLs = map[string]string{}
 	for provider, name := range map[string]string{"openai": "KROWOC_OPENAI_BASE_URL", "anthropic": "KROWOC_ANTHROPIC_BASE_URL", "gemini": "KROWOC_GEMINI_BASE_URL"} {

@@ -37,7 +37,8 @@ func Start(bin string, env ...string) (*Server, error) {
 	addr := l.Addr().String()
 	l.Close()
 	cmd := exec.Command(bin, "serve", "--dir", dir, "--http", addr)
-	cmd.Env = append(append(os.Environ(), "KROWOC_ENV=production", "KROWOC_LOG_LEVEL=error"), env...)
+	cmd.Env = append(append(os.Environ(), "KROWOC_ENV=production", "KROWOC_LOG_LEVEL=error",
+		"KROWOC_RUNS_PER_MINUTE=0"), env...)
 	cmd.Stderr = os.Stderr
 	if err := cmd.Start(); err != nil {
 		return nil, err
