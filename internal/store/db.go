@@ -32,6 +32,7 @@ type DB struct {
 	write   *sql.DB
 	dialect Dialect
 	counts  *countCache
+	outbox  outboxSignal
 	// Now returns the current time; tests freeze it.
 	Now func() time.Time
 }
@@ -197,6 +198,7 @@ type Tx struct {
 	tx      *sql.Tx
 	dialect Dialect
 	now     time.Time
+	emitted bool // the transaction wrote to the outbox
 }
 
 // Update runs fn in one write transaction, committing when it returns nil.
@@ -212,6 +214,9 @@ func (db *DB) Update(ctx context.Context, fn func(*Tx) error) error {
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
+	}
+	if t.emitted {
+		db.outbox.notify()
 	}
 	return nil
 }

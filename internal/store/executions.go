@@ -32,7 +32,7 @@ func (db *DB) StartExecution(ctx context.Context, x *krowoc.Execution) error {
 		if err != nil {
 			return fmt.Errorf("insert execution: %w", err)
 		}
-		return nil
+		return emitExecutionStarted(ctx, tx, x)
 	})
 }
 
@@ -52,6 +52,9 @@ func (db *DB) FinishExecution(ctx context.Context, x *krowoc.Execution) error {
 			u.ReasoningTokens, x.CostMicros, x.ResponseText, toMillis(tx.now), x.ID)
 		if err != nil {
 			return fmt.Errorf("finish execution %s: %w", x.ID, err)
+		}
+		if err := emitExecutionFinished(ctx, tx, x); err != nil {
+			return err
 		}
 		if x.CredentialID != "" {
 			if _, err := tx.exec(ctx, `UPDATE credentials SET last_used_at = ? WHERE id = ?`, toMillis(tx.now), x.CredentialID); err != nil {
