@@ -27,6 +27,7 @@ import (
 	"github.com/krowoc/krowoc/internal/api"
 	"github.com/krowoc/krowoc/internal/catalog"
 	"github.com/krowoc/krowoc/internal/config"
+	"github.com/krowoc/krowoc/internal/events"
 	"github.com/krowoc/krowoc/internal/logging"
 	"github.com/krowoc/krowoc/internal/secret"
 	"github.com/krowoc/krowoc/internal/store"
@@ -193,6 +194,13 @@ func (p *program) serve(ctx context.Context, httpAddr string, origins []string) 
 	}
 	stopJobs := p.startHousekeeping(db)
 	defer stopJobs()
+	relay, err := p.newRelay(db)
+	if err != nil {
+		return err
+	}
+	stopRelay := p.startRelay(relay)
+	defer stopRelay()
+	accounts.BindTierEvents(p.pb, db, p.log)
 
 	srv := api.New(p.pb, db, p.log, api.Options{
 		Catalog:           models,
@@ -205,6 +213,7 @@ func (p *program) serve(ctx context.Context, httpAddr string, origins []string) 
 		Web:               webui.FS(),
 		Version:           p.version,
 	})
+	srv.Registry().MustRegister(relay)
 	p.pb.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		srv.Bind(se.Router)
 		if p.cfg.JSONLogs() {
@@ -265,6 +274,45 @@ func (p *program) startHousekeeping(db *store.DB) (stop func()) {
 				p.log.Warn("optimize the domain database", "error", err)
 			}
 			purge()
+		}
+	}()
+	return func() { cancel(); <-done }
+}
+
+// newRelay builds the event relay the settings describe: Kafka when
+// KROWOC_KAFKA_BROKERS is set, in-process delivery otherwise.
+func (p *program) newRelay(db *store.DB) (*events.Relay, error) {
+	opts := events.Options{Retention: p.cfg.EventsRetention}
+	if len(p.cfg.KafkaBrokers) > 0 {
+		opts.Kafka = &events.KafkaOptions{
+			Brokers:       p.cfg.KafkaBrokers,
+			TLS:           p.cfg.KafkaTLS,
+			SASLMechanism: p.cfg.KafkaSASLMechanism,
+			SASLUser:      p.cfg.KafkaSASLUser,
+			SASLPassword:  p.cfg.KafkaSASLPassword,
+			Topic:         p.cfg.KafkaTopic,
+			DLQTopic:      p.cfg.KafkaDLQTopic,
+		}
+		p.log.Info("events go to Kafka", "brokers", p.cfg.KafkaBrokers, "topic", p.cfg.KafkaTopic,
+			"dlq_topic", p.cfg.KafkaDLQTopic, "tls", p.cfg.KafkaTLS, "sasl", p.cfg.KafkaSASLMechanism)
+	} else {
+		p.log.Info("events are delivered in process (set KROWOC_KAFKA_BROKERS for Kafka)")
+	}
+	relay, err := events.NewRelay(db, p.log, opts)
+	if err != nil {
+		return nil, fmt.Errorf("event relay: %w", err)
+	}
+	return relay, nil
+}
+
+// startRelay runs the relay until the returned stop is called.
+func (p *program) startRelay(relay *events.Relay) (stop func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := relay.Run(ctx); err != nil {
+			p.log.Error("event relay stopped", "error", err)
 		}
 	}()
 	return func() { cancel(); <-done }

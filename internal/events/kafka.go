@@ -82,7 +82,7 @@ func newKafkaSink(o KafkaOptions, log *slog.Logger) (*kafkaSink, error) {
 	opts := []kgo.Opt{
 		kgo.SeedBrokers(o.Brokers...),
 		kgo.ClientID("krowoc-relay"),
-		kgo.WithLogger(kafkaLogger{log.With("component", "kafka")}),
+		kgo.WithLogger(kafkaLogger{log.With("client", "kafka")}),
 		// Idempotent production is franz-go's default; it needs acks from
 		// all in-sync replicas, asked for here so no option can undo it.
 		kgo.RequiredAcks(kgo.AllISRAcks()),
@@ -213,10 +213,17 @@ func (k *kafkaSink) publish(ctx context.Context, batch []store.OutboxEvent,
 
 func (k *kafkaSink) close() { k.closeOnce.Do(k.client.Close) }
 
-// kafkaLogger sends franz-go's warnings and errors to slog.
+// kafkaLogger sends franz-go's errors to slog, and its warnings too when
+// debug logging is on: while Kafka is down it warns about every dial, and
+// the relay already logs each failed attempt.
 type kafkaLogger struct{ log *slog.Logger }
 
-func (l kafkaLogger) Level() kgo.LogLevel { return kgo.LogLevelWarn }
+func (l kafkaLogger) Level() kgo.LogLevel {
+	if l.log.Enabled(context.Background(), slog.LevelDebug) {
+		return kgo.LogLevelWarn
+	}
+	return kgo.LogLevelError
+}
 
 func (l kafkaLogger) Log(level kgo.LogLevel, msg string, keyvals ...any) {
 	switch level {
