@@ -438,3 +438,37 @@ func TestOutboxLockHasOneHolder(t *testing.T) {
 		second.Release()
 	})
 }
+
+func TestMarkDeliveredMatchesExactlyTheGivenSeqs(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		for range 9 {
+			if err := db.Emit(ctx, krowoc.EventDraft{Type: krowoc.EventVoteCast, AggregateID: "a"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		all, err := db.PendingEvents(ctx, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Runs 0–2 and 7–8, a lone 5, given out of order and with a repeat.
+		var mark []int64
+		for _, i := range []int{8, 0, 1, 2, 5, 7, 1} {
+			mark = append(mark, all[i].Seq)
+		}
+		if err := db.MarkDelivered(ctx, mark); err != nil {
+			t.Fatal(err)
+		}
+		left, err := db.PendingEvents(ctx, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []int64
+		for _, e := range left {
+			got = append(got, e.Seq)
+		}
+		if want := []int64{all[3].Seq, all[4].Seq, all[6].Seq}; !slices.Equal(got, want) {
+			t.Fatalf("pending after marking = %v, want %v", got, want)
+		}
+	})
+}

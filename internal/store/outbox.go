@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -123,9 +124,9 @@ func (db *DB) PendingEvents(ctx context.Context, limit int) ([]OutboxEvent, erro
 // leaves events already marked alone, so two relays racing each other do
 // not move a delivery time.
 func (db *DB) MarkDelivered(ctx context.Context, seqs []int64) error {
-	return db.updateSeqs(ctx, seqs, func(tx *Tx, in string, args []any) error {
+	return db.updateSeqs(ctx, seqs, func(tx *Tx, match string, args []any) error {
 		_, err := tx.exec(ctx, `UPDATE outbox SET delivered_at = ?, attempts = attempts + 1
-			WHERE delivered_at IS NULL AND seq IN (`+in+`)`, append([]any{toMillis(tx.now)}, args...)...)
+			WHERE delivered_at IS NULL AND (`+match+`)`, append([]any{toMillis(tx.now)}, args...)...)
 		return err
 	})
 }
@@ -146,29 +147,45 @@ func (db *DB) MarkFailed(ctx context.Context, seqs []int64, cause error) error {
 			msg = msg[:len(msg)-1]
 		}
 	}
-	return db.updateSeqs(ctx, seqs, func(tx *Tx, in string, args []any) error {
+	return db.updateSeqs(ctx, seqs, func(tx *Tx, match string, args []any) error {
 		_, err := tx.exec(ctx, `UPDATE outbox SET attempts = attempts + 1, last_error = ?
-			WHERE delivered_at IS NULL AND seq IN (`+in+`)`, append([]any{msg}, args...)...)
+			WHERE delivered_at IS NULL AND (`+match+`)`, append([]any{msg}, args...)...)
 		return err
 	})
 }
 
-// seqChunk bounds the placeholders of one statement.
-const seqChunk = 500
+// runsPerStatement bounds the seq ranges one statement matches.
+const runsPerStatement = 100
 
-// updateSeqs runs update for seqs in chunks, all in one short transaction.
-func (db *DB) updateSeqs(ctx context.Context, seqs []int64, update func(tx *Tx, in string, args []any) error) error {
+// updateSeqs runs update, in one short transaction, with a condition
+// matching exactly the rows of seqs. Consecutive seqs become one range
+// (seq BETWEEN first AND last): a batch read in seq order is usually one
+// range, so the statement stays short to parse and plan however large the
+// batch. A range holds only seqs of the batch, so it can never match a row
+// that was not read, such as one committed late on Postgres.
+func (db *DB) updateSeqs(ctx context.Context, seqs []int64, update func(tx *Tx, match string, args []any) error) error {
 	if len(seqs) == 0 {
 		return nil
 	}
+	sorted := slices.Clone(seqs)
+	slices.Sort(sorted)
+	var runs [][2]int64
+	for _, s := range slices.Compact(sorted) {
+		if n := len(runs); n > 0 && runs[n-1][1] == s-1 {
+			runs[n-1][1] = s
+			continue
+		}
+		runs = append(runs, [2]int64{s, s})
+	}
 	return db.Update(ctx, func(tx *Tx) error {
-		for start := 0; start < len(seqs); start += seqChunk {
-			chunk := seqs[start:min(start+seqChunk, len(seqs))]
-			args := make([]any, len(chunk))
-			for i, s := range chunk {
-				args[i] = s
+		for start := 0; start < len(runs); start += runsPerStatement {
+			chunk := runs[start:min(start+runsPerStatement, len(runs))]
+			match := strings.TrimSuffix(strings.Repeat("seq BETWEEN ? AND ? OR ", len(chunk)), " OR ")
+			args := make([]any, 0, 2*len(chunk))
+			for _, r := range chunk {
+				args = append(args, r[0], r[1])
 			}
-			if err := update(tx, placeholders(len(chunk)), args); err != nil {
+			if err := update(tx, match, args); err != nil {
 				return fmt.Errorf("update outbox: %w", err)
 			}
 		}
