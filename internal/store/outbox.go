@@ -157,8 +157,8 @@ func (db *DB) MarkFailed(ctx context.Context, seqs []int64, cause error) error {
 // runsPerStatement bounds the seq ranges one statement matches.
 const runsPerStatement = 100
 
-// updateSeqs runs update, in one short transaction, with a condition
-// matching exactly the rows of seqs. Consecutive seqs become one range
+// updateSeqs runs update (or delete), in one short transaction, with a
+// condition matching exactly the rows of seqs. Consecutive seqs become one range
 // (seq BETWEEN first AND last): a batch read in seq order is usually one
 // range, so the statement stays short to parse and plan however large the
 // batch. A range holds only seqs of the batch, so it can never match a row
@@ -201,14 +201,35 @@ func placeholders(n int) string {
 // oldest first, and returns how many it deleted. Undelivered events are
 // never deleted.
 func (db *DB) DeleteDeliveredEvents(ctx context.Context, cutoff time.Time, limit int) (int, error) {
-	var n int64
-	err := db.Update(ctx, func(tx *Tx) error {
-		res, err := tx.exec(ctx, `DELETE FROM outbox WHERE seq IN (SELECT seq FROM outbox
-			WHERE delivered_at IS NOT NULL AND delivered_at < ? ORDER BY delivered_at LIMIT ?)`, toMillis(cutoff), limit)
-		if err != nil {
-			return fmt.Errorf("delete delivered events: %w", err)
+	// Two steps rather than DELETE … WHERE seq IN (SELECT …): Postgres may
+	// plan that as a join over the whole table, while the seqs found in the
+	// delivery index and deleted by range touch only the rows that go.
+	rows, err := db.reader().query(ctx, `SELECT seq FROM outbox
+		WHERE delivered_at IS NOT NULL AND delivered_at < ? ORDER BY delivered_at LIMIT ?`, toMillis(cutoff), limit)
+	if err != nil {
+		return 0, fmt.Errorf("find expired events: %w", err)
+	}
+	var seqs []int64
+	for rows.Next() {
+		var s int64
+		if err := rows.Scan(&s); err != nil {
+			rows.Close()
+			return 0, err
 		}
-		n, _ = res.RowsAffected()
+		seqs = append(seqs, s)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	var n int64
+	err = db.updateSeqs(ctx, seqs, func(tx *Tx, match string, args []any) error {
+		res, err := tx.exec(ctx, `DELETE FROM outbox WHERE delivered_at IS NOT NULL AND (`+match+`)`, args...)
+		if err != nil {
+			return err
+		}
+		affected, _ := res.RowsAffected()
+		n += affected
 		return nil
 	})
 	return int(n), err
