@@ -6,6 +6,7 @@ import (
 	"net"
 	"os"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -328,4 +329,41 @@ func TestKafkaOutageLosesNothing(t *testing.T) {
 		checkOrderPerKey(t, unique)
 		t.Logf("%d records for %d events after the outage", len(records), len(ids))
 	})
+}
+
+// TestKafkaSASL publishes with SCRAM credentials, and with a wrong password
+// records failed attempts that never show the password.
+func TestKafkaSASL(t *testing.T) {
+	const password = "correct-horse-battery"
+	c := cluster(t, bothTopics(), kfake.EnableSASL(), kfake.Superuser("SCRAM-SHA-512", "relay", password))
+	for _, tc := range []struct {
+		name, password string
+		delivered      bool
+	}{
+		{"right password", password, true},
+		{"wrong password", "wrong-horse-battery", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			db := storetest.Open(t, store.SQLite)
+			opts := kafkaOptions(c.ListenAddrs())
+			opts.Kafka.SASLMechanism, opts.Kafka.SASLUser, opts.Kafka.SASLPassword = events.SASLScramSHA512, "relay", tc.password
+			emit(t, db, context.Background(), krowoc.EventVoteCast, "v1", nil)
+			start(t, newRelay(t, db, opts))
+			if tc.delivered {
+				waitFor(t, 10*time.Second, "delivery with SASL", func() bool { return backlog(t, db) == 0 })
+				return
+			}
+			waitFor(t, 10*time.Second, "a failed attempt", func() bool {
+				e := allEvents(t, db)[0]
+				return e.Attempts > 0 && e.LastError != ""
+			})
+			e := allEvents(t, db)[0]
+			if e.DeliveredAt != nil {
+				t.Fatal("delivered with a wrong password")
+			}
+			if strings.Contains(e.LastError, tc.password) {
+				t.Fatalf("last_error shows the password: %s", e.LastError)
+			}
+		})
+	}
 }
