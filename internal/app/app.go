@@ -28,6 +28,7 @@ import (
 	"github.com/krowoc/krowoc/internal/api"
 	"github.com/krowoc/krowoc/internal/catalog"
 	"github.com/krowoc/krowoc/internal/config"
+	"github.com/krowoc/krowoc/internal/events"
 	"github.com/krowoc/krowoc/internal/jobs"
 	"github.com/krowoc/krowoc/internal/logging"
 	"github.com/krowoc/krowoc/internal/secret"
@@ -195,6 +196,13 @@ func (p *program) serve(ctx context.Context, httpAddr string, origins []string, 
 	if err != nil {
 		return fmt.Errorf("master key: %w", err)
 	}
+	relay, err := p.newRelay(db)
+	if err != nil {
+		return err
+	}
+	stopRelay := p.startRelay(relay)
+	defer stopRelay()
+	accounts.BindTierEvents(p.pb, db, p.log)
 	queue := jobs.New(db, p.log, jobs.Options{Work: work})
 	jobs.RegisterMaintenance(queue)
 
@@ -211,6 +219,7 @@ func (p *program) serve(ctx context.Context, httpAddr string, origins []string, 
 		Web:                 webui.FS(),
 		Version:             p.version,
 	})
+	srv.Registry().MustRegister(relay)
 	if err := queue.Open(ctx); err != nil {
 		return err
 	}
@@ -269,7 +278,7 @@ var errWorkerNeedsPostgres = errors.New("krowoc worker needs Postgres (set KROWO
 func (p *program) workerCommand() *cobra.Command {
 	return &cobra.Command{
 		Use:   "worker",
-		Short: "Run background jobs only (Postgres): scale out beside krowoc serve",
+		Short: "Run background jobs and the event relay only (Postgres): scale out beside krowoc serve",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if p.cfg.DatabaseURL == "" {
@@ -297,6 +306,12 @@ func (p *program) work(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("master key: %w", err)
 	}
+	relay, err := p.newRelay(db)
+	if err != nil {
+		return err
+	}
+	stopRelay := p.startRelay(relay)
+	defer stopRelay()
 	queue := jobs.New(db, p.log, jobs.Options{Work: true})
 	jobs.RegisterMaintenance(queue)
 	// The API server is built for its job workers (background runs); it
@@ -344,6 +359,45 @@ func (p *program) stopJobs(queue *jobs.Jobs) {
 	if err := queue.Stop(ctx); err != nil {
 		p.log.Warn("stop the job queue", "error", err)
 	}
+}
+
+// newRelay builds the event relay the settings describe: Kafka when
+// KROWOC_KAFKA_BROKERS is set, in-process delivery otherwise.
+func (p *program) newRelay(db *store.DB) (*events.Relay, error) {
+	opts := events.Options{Retention: p.cfg.EventsRetention}
+	if len(p.cfg.KafkaBrokers) > 0 {
+		opts.Kafka = &events.KafkaOptions{
+			Brokers:       p.cfg.KafkaBrokers,
+			TLS:           p.cfg.KafkaTLS,
+			SASLMechanism: p.cfg.KafkaSASLMechanism,
+			SASLUser:      p.cfg.KafkaSASLUser,
+			SASLPassword:  p.cfg.KafkaSASLPassword,
+			Topic:         p.cfg.KafkaTopic,
+			DLQTopic:      p.cfg.KafkaDLQTopic,
+		}
+		p.log.Info("events go to Kafka", "brokers", p.cfg.KafkaBrokers, "topic", p.cfg.KafkaTopic,
+			"dlq_topic", p.cfg.KafkaDLQTopic, "tls", p.cfg.KafkaTLS, "sasl", p.cfg.KafkaSASLMechanism)
+	} else {
+		p.log.Info("events are delivered in process (set KROWOC_KAFKA_BROKERS for Kafka)")
+	}
+	relay, err := events.NewRelay(db, p.log, opts)
+	if err != nil {
+		return nil, fmt.Errorf("event relay: %w", err)
+	}
+	return relay, nil
+}
+
+// startRelay runs the relay until the returned stop is called.
+func (p *program) startRelay(relay *events.Relay) (stop func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := relay.Run(ctx); err != nil {
+			p.log.Error("event relay stopped", "error", err)
+		}
+	}()
+	return func() { cancel(); <-done }
 }
 
 func (p *program) migrateCommand() *cobra.Command {

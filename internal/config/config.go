@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/krowoc/krowoc/internal/events"
 	"github.com/krowoc/krowoc/internal/secret"
 	"github.com/krowoc/krowoc/internal/store"
 )
@@ -53,6 +54,23 @@ type Config struct {
 	// address may start a minute (KROWOC_RUNS_PER_MINUTE, default 300;
 	// 0 turns the limit off).
 	RunsPerMinute int
+	// KafkaBrokers, when set, makes the event relay publish to Kafka
+	// (KROWOC_KAFKA_BROKERS, comma-separated host:port); empty delivers
+	// events in process only.
+	KafkaBrokers []string
+	// KafkaTLS dials the brokers with TLS (KROWOC_KAFKA_TLS).
+	KafkaTLS bool
+	// KafkaSASLMechanism is plain, scram-sha-256, scram-sha-512 or empty
+	// (KROWOC_KAFKA_SASL_MECHANISM), with KafkaSASLUser and
+	// KafkaSASLPassword (KROWOC_KAFKA_SASL_USER, KROWOC_KAFKA_SASL_PASSWORD).
+	// The password is never logged or put in an error.
+	KafkaSASLMechanism, KafkaSASLUser, KafkaSASLPassword string
+	// KafkaTopic and KafkaDLQTopic receive events and dead letters
+	// (KROWOC_KAFKA_TOPIC, KROWOC_KAFKA_DLQ_TOPIC).
+	KafkaTopic, KafkaDLQTopic string
+	// EventsRetention is how long delivered events stay in the outbox
+	// (KROWOC_EVENTS_RETENTION).
+	EventsRetention time.Duration
 }
 
 // Defaults used when a setting is not given.
@@ -60,6 +78,8 @@ const (
 	DefaultDataDir      = "krowoc_data"
 	DefaultHTTPAddr     = "127.0.0.1:8090"
 	DefaultMaxBodyBytes = 1 << 20
+	// DefaultEventsRetention keeps delivered events a week.
+	DefaultEventsRetention = 168 * time.Hour
 )
 
 // SettingError says which setting is wrong and why, in one line.
@@ -83,6 +103,9 @@ func Load(getenv func(string) string) (Config, error) {
 		ExecutionTimeout:  30 * time.Second,
 		FirstTokenTimeout: 30 * time.Second,
 		RunsPerMinute:     300,
+		KafkaTopic:        events.DefaultTopic,
+		KafkaDLQTopic:     events.DefaultDLQTopic,
+		EventsRetention:   DefaultEventsRetention,
 	}
 	if v := getenv("KROWOC_ENV"); v != "" {
 		if v != EnvDevelopment && v != EnvProduction {
@@ -151,7 +174,85 @@ func Load(getenv func(string) string) (Config, error) {
 		}
 		c.ProviderBaseURLs[provider] = v
 	}
+	if err := c.loadEvents(getenv); err != nil {
+		return c, err
+	}
 	return c, nil
+}
+
+// loadEvents reads the event relay's settings: Kafka and the retention.
+func (c *Config) loadEvents(getenv func(string) string) error {
+	if v := getenv("KROWOC_EVENTS_RETENTION"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < time.Minute || d > 8760*time.Hour {
+			return &SettingError{"KROWOC_EVENTS_RETENTION", fmt.Sprintf("must be a duration from 1m to 8760h such as 168h, got %q", v)}
+		}
+		c.EventsRetention = d
+	}
+	if v := getenv("KROWOC_KAFKA_BROKERS"); v != "" {
+		for _, b := range strings.Split(v, ",") {
+			b = strings.TrimSpace(b)
+			host, port, err := net.SplitHostPort(b)
+			n, perr := strconv.Atoi(port)
+			if err != nil || host == "" || perr != nil || n < 1 || n > 65535 {
+				return &SettingError{"KROWOC_KAFKA_BROKERS", fmt.Sprintf("must be a comma-separated list of host:port, got %q", b)}
+			}
+			c.KafkaBrokers = append(c.KafkaBrokers, b)
+		}
+	}
+	others := false
+	if v := getenv("KROWOC_KAFKA_TLS"); v != "" {
+		on, err := strconv.ParseBool(v)
+		if err != nil {
+			return &SettingError{"KROWOC_KAFKA_TLS", fmt.Sprintf("must be true or false, got %q", v)}
+		}
+		c.KafkaTLS, others = on, true
+	}
+	for name, dst := range map[string]*string{"KROWOC_KAFKA_TOPIC": &c.KafkaTopic, "KROWOC_KAFKA_DLQ_TOPIC": &c.KafkaDLQTopic} {
+		if v := getenv(name); v != "" {
+			if !validTopic(v) {
+				return &SettingError{name, fmt.Sprintf("must be a Kafka topic name (letters, digits, '.', '_', '-'; at most 249), got %q", v)}
+			}
+			*dst, others = v, true
+		}
+	}
+	if c.KafkaTopic == c.KafkaDLQTopic {
+		return &SettingError{"KROWOC_KAFKA_DLQ_TOPIC", fmt.Sprintf("must differ from the events topic %q", c.KafkaTopic)}
+	}
+	c.KafkaSASLUser, c.KafkaSASLPassword = getenv("KROWOC_KAFKA_SASL_USER"), getenv("KROWOC_KAFKA_SASL_PASSWORD")
+	switch v := strings.ToLower(getenv("KROWOC_KAFKA_SASL_MECHANISM")); v {
+	case "":
+		if c.KafkaSASLUser != "" || c.KafkaSASLPassword != "" {
+			return &SettingError{"KROWOC_KAFKA_SASL_MECHANISM", "must be set (plain, scram-sha-256 or scram-sha-512) when a SASL user or password is"}
+		}
+	case events.SASLPlain, events.SASLScramSHA256, events.SASLScramSHA512:
+		if c.KafkaSASLUser == "" {
+			return &SettingError{"KROWOC_KAFKA_SASL_USER", "must be set with KROWOC_KAFKA_SASL_MECHANISM"}
+		}
+		if c.KafkaSASLPassword == "" {
+			return &SettingError{"KROWOC_KAFKA_SASL_PASSWORD", "must be set with KROWOC_KAFKA_SASL_MECHANISM"}
+		}
+		c.KafkaSASLMechanism, others = v, true
+	default:
+		return &SettingError{"KROWOC_KAFKA_SASL_MECHANISM", fmt.Sprintf("must be plain, scram-sha-256 or scram-sha-512, got %q", v)}
+	}
+	if others && len(c.KafkaBrokers) == 0 {
+		return &SettingError{"KROWOC_KAFKA_BROKERS", "must be set when other KROWOC_KAFKA_* settings are"}
+	}
+	return nil
+}
+
+// validTopic reports whether name is a legal Kafka topic name.
+func validTopic(name string) bool {
+	if name == "" || len(name) > 249 || name == "." || name == ".." {
+		return false
+	}
+	for _, r := range name {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '_' || r == '-') {
+			return false
+		}
+	}
+	return true
 }
 
 // ValidateHTTPAddr checks that addr is a host:port listen address; setting

@@ -2,9 +2,11 @@ package config_test
 
 import (
 	"errors"
+	"fmt"
 	"log/slog"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/krowoc/krowoc/internal/config"
 )
@@ -64,6 +66,65 @@ func TestLoadRejectsBadValues(t *testing.T) {
 		}
 		if msg := err.Error(); strings.Contains(msg, "\n") || strings.Contains(msg, "hunter2") {
 			t.Errorf("%s=%q: message %q is not one safe line", c.key, c.value, msg)
+		}
+	}
+}
+
+func TestLoadEventSettings(t *testing.T) {
+	c, err := config.Load(env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.KafkaBrokers) != 0 || c.KafkaTopic != "krowoc.events" || c.KafkaDLQTopic != "krowoc.dlq" || c.EventsRetention != 168*time.Hour {
+		t.Fatalf("event defaults = brokers %v topics %s %s retention %s", c.KafkaBrokers, c.KafkaTopic, c.KafkaDLQTopic, c.EventsRetention)
+	}
+
+	c, err = config.Load(env(map[string]string{
+		"KROWOC_KAFKA_BROKERS":        "k1:9092, k2:9093",
+		"KROWOC_KAFKA_TLS":            "true",
+		"KROWOC_KAFKA_SASL_MECHANISM": "SCRAM-SHA-512",
+		"KROWOC_KAFKA_SASL_USER":      "relay",
+		"KROWOC_KAFKA_SASL_PASSWORD":  "hunter2",
+		"KROWOC_KAFKA_TOPIC":          "prod.events",
+		"KROWOC_KAFKA_DLQ_TOPIC":      "prod.dlq",
+		"KROWOC_EVENTS_RETENTION":     "24h",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(c.KafkaBrokers) != "[k1:9092 k2:9093]" || !c.KafkaTLS || c.KafkaSASLMechanism != "scram-sha-512" ||
+		c.KafkaSASLUser != "relay" || c.KafkaSASLPassword != "hunter2" || c.KafkaTopic != "prod.events" ||
+		c.KafkaDLQTopic != "prod.dlq" || c.EventsRetention != 24*time.Hour {
+		t.Fatalf("event settings = %+v", c)
+	}
+
+	bad := []struct {
+		env     map[string]string
+		setting string
+	}{
+		{map[string]string{"KROWOC_KAFKA_BROKERS": "k1"}, "KROWOC_KAFKA_BROKERS"},
+		{map[string]string{"KROWOC_KAFKA_BROKERS": "k1:9092,,k2:9092"}, "KROWOC_KAFKA_BROKERS"},
+		{map[string]string{"KROWOC_KAFKA_BROKERS": "k1:0"}, "KROWOC_KAFKA_BROKERS"},
+		{map[string]string{"KROWOC_KAFKA_TLS": "true"}, "KROWOC_KAFKA_BROKERS"},
+		{map[string]string{"KROWOC_KAFKA_BROKERS": "k1:9092", "KROWOC_KAFKA_TLS": "sometimes"}, "KROWOC_KAFKA_TLS"},
+		{map[string]string{"KROWOC_KAFKA_BROKERS": "k1:9092", "KROWOC_KAFKA_SASL_MECHANISM": "gssapi"}, "KROWOC_KAFKA_SASL_MECHANISM"},
+		{map[string]string{"KROWOC_KAFKA_BROKERS": "k1:9092", "KROWOC_KAFKA_SASL_MECHANISM": "plain", "KROWOC_KAFKA_SASL_PASSWORD": "hunter2"}, "KROWOC_KAFKA_SASL_USER"},
+		{map[string]string{"KROWOC_KAFKA_BROKERS": "k1:9092", "KROWOC_KAFKA_SASL_MECHANISM": "plain", "KROWOC_KAFKA_SASL_USER": "u"}, "KROWOC_KAFKA_SASL_PASSWORD"},
+		{map[string]string{"KROWOC_KAFKA_BROKERS": "k1:9092", "KROWOC_KAFKA_SASL_PASSWORD": "hunter2"}, "KROWOC_KAFKA_SASL_MECHANISM"},
+		{map[string]string{"KROWOC_KAFKA_BROKERS": "k1:9092", "KROWOC_KAFKA_TOPIC": "bad topic"}, "KROWOC_KAFKA_TOPIC"},
+		{map[string]string{"KROWOC_KAFKA_BROKERS": "k1:9092", "KROWOC_KAFKA_DLQ_TOPIC": "krowoc.events"}, "KROWOC_KAFKA_DLQ_TOPIC"},
+		{map[string]string{"KROWOC_EVENTS_RETENTION": "30s"}, "KROWOC_EVENTS_RETENTION"},
+		{map[string]string{"KROWOC_EVENTS_RETENTION": "a week"}, "KROWOC_EVENTS_RETENTION"},
+	}
+	for _, b := range bad {
+		_, err := config.Load(env(b.env))
+		var se *config.SettingError
+		if !errors.As(err, &se) || se.Setting != b.setting {
+			t.Errorf("%v: err = %v, want a SettingError naming %s", b.env, err, b.setting)
+			continue
+		}
+		if msg := err.Error(); strings.Contains(msg, "\n") || strings.Contains(msg, "hunter2") {
+			t.Errorf("%v: message %q is not one safe line", b.env, msg)
 		}
 	}
 }

@@ -93,9 +93,6 @@ type Jobs struct {
 	periodic []*river.PeriodicJob
 	client   *river.Client[*sql.Tx]
 	listener *pgxpool.Pool
-	// onDeadLetter runs inside the dead letter's transaction, for example
-	// to publish an event.
-	onDeadLetter func(ctx context.Context, tx *store.Tx, d *krowoc.DeadLetter) error
 	// requeue turns a dead letter's payload into the job to enqueue, by
 	// kind; kinds without one are enqueued as they were.
 	requeue map[string]RequeueFunc
@@ -129,12 +126,6 @@ func (j *Jobs) Every(interval time.Duration, args river.JobArgs, runOnStart bool
 	j.periodic = append(j.periodic, river.NewPeriodicJob(river.PeriodicInterval(interval),
 		func() (river.JobArgs, *river.InsertOpts) { return args, nil },
 		&river.PeriodicJobOpts{ID: args.Kind(), RunOnStart: runOnStart}))
-}
-
-// OnDeadLetter sets fn to run in the transaction that records a dead
-// letter. Call it before Open.
-func (j *Jobs) OnDeadLetter(fn func(ctx context.Context, tx *store.Tx, d *krowoc.DeadLetter) error) {
-	j.onDeadLetter = fn
 }
 
 // Open creates the River client. It does not start working jobs.
@@ -304,10 +295,10 @@ func (m *deadLetterer) Work(ctx context.Context, job *rivertype.JobRow, doInner 
 		if err := store.AddDeadLetter(ctx, tx, d); err != nil {
 			return err
 		}
-		if m.j.onDeadLetter != nil {
-			return m.j.onDeadLetter(ctx, tx, d)
-		}
-		return nil
+		return tx.Emit(ctx, krowoc.EventDraft{
+			Type: krowoc.EventDeadLetterCreated, WorkspaceID: d.WorkspaceID, Actor: krowoc.ActorSystem, AggregateID: d.ID,
+			Data: krowoc.DeadLetterEventData{DeadLetterID: d.ID, JobID: d.JobID, Kind: d.Kind, Attempts: d.Attempts, Payload: d.Payload},
+		})
 	})
 	if recordErr != nil {
 		m.j.log.ErrorContext(ctx, "record dead letter", "kind", job.Kind, "job_id", job.ID, "error", recordErr)

@@ -279,3 +279,28 @@ func TestRolledBackWriteEnqueuesNothing(t *testing.T) {
 		}
 	})
 }
+
+func TestDeadLetterIsPublished(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		h := start(t, db)
+		id := h.enqueue(t, flakyArgs{WorkspaceID: h.ws, Permanent: true})
+		h.waitFinal(t, id)
+		list := h.deadLetters(t)
+		if len(list) != 1 {
+			t.Fatalf("dead letters = %d", len(list))
+		}
+		evs, err := db.ListEvents(context.Background(), store.EventFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var found bool
+		for _, ev := range evs {
+			if ev.Type == krowoc.EventDeadLetterCreated {
+				found = ev.AggregateID == list[0].ID && ev.Topic == store.TopicDLQ && ev.WorkspaceID == h.ws
+			}
+		}
+		if !found {
+			t.Fatalf("no deadletter.created event on the dlq topic for %s in %+v", list[0].ID, evs)
+		}
+	})
+}

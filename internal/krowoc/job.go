@@ -39,3 +39,14 @@ type DeadLetter struct {
 	CreatedAt   time.Time        `json:"createdAt"`
 	UpdatedAt   time.Time        `json:"updatedAt"`
 }
+
+// DeadLetterEventData is the data of a deadletter.created event (published
+// to the dead-letter topic): which job failed for good and with what
+// arguments (ids only).
+type DeadLetterEventData struct {
+	DeadLetterID string          `json:"deadLetterId"`
+	JobID        int64           `json:"jobId"`
+	Kind         string          `json:"kind"`
+	Attempts     int             `json:"attempts"`
+	Payload      json.RawMessage `json:"payload"`
+}

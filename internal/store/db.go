@@ -35,7 +35,8 @@ type DB struct {
 	counts  *countCache
 	// pg is the connection configuration on Postgres, for the job
 	// queue's LISTEN connections; nil on SQLite.
-	pg *pgx.ConnConfig
+	pg     *pgx.ConnConfig
+	outbox outboxSignal
 	// Now returns the current time; tests freeze it.
 	Now func() time.Time
 }
@@ -201,6 +202,7 @@ type Tx struct {
 	tx      *sql.Tx
 	dialect Dialect
 	now     time.Time
+	emitted bool // the transaction wrote to the outbox
 }
 
 // Update runs fn in one write transaction, committing when it returns nil.
@@ -216,6 +218,9 @@ func (db *DB) Update(ctx context.Context, fn func(*Tx) error) error {
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
+	}
+	if t.emitted {
+		db.outbox.notify()
 	}
 	return nil
 }

@@ -29,7 +29,7 @@ func (db *DB) StartExecution(ctx context.Context, x *krowoc.Execution, then ...f
 				return err
 			}
 		}
-		return nil
+		return emitExecutionStarted(ctx, tx, x)
 	})
 }
 
@@ -87,6 +87,9 @@ func finishExecution(ctx context.Context, tx *Tx, x *krowoc.Execution) error {
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		return ErrExecutionFinished
+	}
+	if err := emitExecutionFinished(ctx, tx, x); err != nil {
+		return err
 	}
 	if x.CredentialID != "" {
 		if _, err := tx.exec(ctx, `UPDATE credentials SET last_used_at = ? WHERE id = ?`, toMillis(tx.now), x.CredentialID); err != nil {

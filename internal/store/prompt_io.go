@@ -145,6 +145,10 @@ func (db *DB) ImportPrompts(ctx context.Context, items []krowoc.ExportedPrompt, 
 				latest, toNullInt(item.PublishedVersion), changed, p.ID); err != nil {
 				return fmt.Errorf("set versions of imported prompt: %w", err)
 			}
+			p.LatestVersion, p.PublishedVersion, p.HasDraftChanges = latest, item.PublishedVersion, changed
+			if err := emitPrompt(ctx, tx, krowoc.EventPromptCreated, p, o.UserID, "import", ""); err != nil {
+				return err
+			}
 			res.Created = append(res.Created, ImportedItem{Index: indexes[n], Title: item.Title, ID: p.ID})
 			if o.Progress != nil {
 				o.Progress(len(res.Skipped)+n+1, len(items))

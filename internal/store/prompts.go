@@ -348,7 +348,10 @@ func (db *DB) CreatePrompt(ctx context.Context, n NewPrompt) (*krowoc.Prompt, er
 		}
 		var err error
 		p, err = insertPrompt(ctx, tx, n.WorkspaceID, n.UserID, n.Content, krowoc.StatusDraft, krowoc.VisibilityPrivate, tx.now, tx.now)
-		return err
+		if err != nil {
+			return err
+		}
+		return emitPrompt(ctx, tx, krowoc.EventPromptCreated, p, n.UserID, "create", "")
 	})
 	if err != nil {
 		return nil, err
@@ -468,6 +471,7 @@ func (db *DB) UpdatePrompt(ctx context.Context, id, userID string, edit func(*kr
 		if p, err = getLivePrompt(ctx, tx, id); err != nil {
 			return err
 		}
+		previous := p.Status
 		if err := edit(p); err != nil {
 			return err
 		}
@@ -476,7 +480,10 @@ func (db *DB) UpdatePrompt(ctx context.Context, id, userID string, edit func(*kr
 			v.Add("visibility", "not_published", "Only published prompts can be public; publish it first.")
 			return v.Err()
 		}
-		return saveDraft(ctx, tx, p, userID)
+		if err := saveDraft(ctx, tx, p, userID); err != nil {
+			return err
+		}
+		return emitPrompt(ctx, tx, krowoc.EventPromptUpdated, p, userID, "edit", previous)
 	})
 	if err != nil {
 		return nil, err
@@ -544,6 +551,7 @@ func (db *DB) PublishPrompt(ctx context.Context, id, userID string, visibility k
 		if p.Status == krowoc.StatusArchived {
 			return krowoc.Errorf(krowoc.ECodeConflict, "The prompt is archived; unarchive it to publish.")
 		}
+		previous := p.Status
 		changed := p.LatestVersion == 0
 		if !changed {
 			latest, err := getVersion(ctx, tx, p.ID, p.LatestVersion)
@@ -568,7 +576,10 @@ func (db *DB) PublishPrompt(ctx context.Context, id, userID string, visibility k
 		if visibility != "" {
 			p.Visibility = visibility
 		}
-		return saveDraft(ctx, tx, p, userID)
+		if err := saveDraft(ctx, tx, p, userID); err != nil {
+			return err
+		}
+		return emitPrompt(ctx, tx, krowoc.EventPromptPublished, p, userID, "publish", previous)
 	})
 	if err != nil {
 		return nil, err
@@ -589,7 +600,7 @@ func insertVersion(ctx context.Context, tx *Tx, promptID string, n int, c krowoc
 // ArchivePrompt archives a draft or published prompt; archived prompts are
 // kept, listed under their status and can be unarchived.
 func (db *DB) ArchivePrompt(ctx context.Context, id, userID string) (*krowoc.Prompt, error) {
-	return db.setStatus(ctx, id, userID, func(p *krowoc.Prompt) error {
+	return db.setStatus(ctx, id, userID, "archive", func(p *krowoc.Prompt) error {
 		if p.Status == krowoc.StatusArchived {
 			return krowoc.Errorf(krowoc.ECodeConflict, "The prompt is already archived.")
 		}
@@ -601,7 +612,7 @@ func (db *DB) ArchivePrompt(ctx context.Context, id, userID string) (*krowoc.Pro
 // UnarchivePrompt moves an archived prompt back to draft, or to published
 // (republishing its latest version), per to.
 func (db *DB) UnarchivePrompt(ctx context.Context, id, userID string, to krowoc.PromptStatus) (*krowoc.Prompt, error) {
-	return db.setStatus(ctx, id, userID, func(p *krowoc.Prompt) error {
+	return db.setStatus(ctx, id, userID, "unarchive", func(p *krowoc.Prompt) error {
 		if p.Status != krowoc.StatusArchived {
 			return krowoc.Errorf(krowoc.ECodeConflict, "The prompt is not archived.")
 		}
@@ -627,17 +638,31 @@ func (db *DB) UnarchivePrompt(ctx context.Context, id, userID string, to krowoc.
 	})
 }
 
-func (db *DB) setStatus(ctx context.Context, id, userID string, change func(*krowoc.Prompt) error) (*krowoc.Prompt, error) {
+// setStatus applies change to a live prompt and emits the event of the
+// status it lands in: prompt.archived, prompt.published, or prompt.updated
+// (unarchived to draft).
+func (db *DB) setStatus(ctx context.Context, id, userID, via string, change func(*krowoc.Prompt) error) (*krowoc.Prompt, error) {
 	var p *krowoc.Prompt
 	err := db.Update(ctx, func(tx *Tx) error {
 		var err error
 		if p, err = getLivePrompt(ctx, tx, id); err != nil {
 			return err
 		}
+		previous := p.Status
 		if err := change(p); err != nil {
 			return err
 		}
-		return saveDraft(ctx, tx, p, userID)
+		if err := saveDraft(ctx, tx, p, userID); err != nil {
+			return err
+		}
+		eventType := krowoc.EventPromptUpdated
+		switch p.Status {
+		case krowoc.StatusArchived:
+			eventType = krowoc.EventPromptArchived
+		case krowoc.StatusPublished:
+			eventType = krowoc.EventPromptPublished
+		}
+		return emitPrompt(ctx, tx, eventType, p, userID, via, previous)
 	})
 	if err != nil {
 		return nil, err
@@ -693,7 +718,10 @@ func (db *DB) RestoreVersion(ctx context.Context, promptID string, n int, userID
 			return err
 		}
 		p.PromptContent = v.PromptContent
-		return saveDraft(ctx, tx, p, userID)
+		if err := saveDraft(ctx, tx, p, userID); err != nil {
+			return err
+		}
+		return emitPrompt(ctx, tx, krowoc.EventPromptUpdated, p, userID, "restore", "")
 	})
 	if err != nil {
 		return nil, err
