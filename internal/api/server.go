@@ -114,6 +114,8 @@ func New(app core.App, db *store.DB, log *slog.Logger, opts Options) *Server {
 	if s.jobs != nil {
 		jobs.Register(s.jobs, &executionWorker{s: s})
 		s.jobs.OnRequeue(jobs.ExecutionArgs{}.Kind(), s.requeueExecution)
+		jobs.Register(s.jobs, &chainStepWorker{s: s})
+		s.jobs.OnRequeue(jobs.ChainStepArgs{}.Kind(), s.requeueChainStep)
 	}
 	return s
 }
@@ -162,6 +164,7 @@ func (s *Server) Bind(r *router.Router[*core.RequestEvent]) {
 	bindCredentialAPI(s, authed)
 	bindExecutionAPI(s, authed)
 	bindDeadLetterAPI(s, authed)
+	bindChainAPI(s, authed)
 
 	// Unknown /api/v1 paths answer with a problem, not the web app.
 	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
