@@ -466,6 +466,17 @@ func (w *chainStepWorker) Timeout(*river.Job[jobs.ChainStepArgs]) time.Duration 
 // reuse it. A failure that is final records the execution, the step and
 // the run as failed, naming the step, and ends the job.
 func (w *chainStepWorker) Work(ctx context.Context, job *river.Job[jobs.ChainStepArgs]) error {
+	err := w.work(ctx, job)
+	if jobs.Final(job.JobRow, err) {
+		// Whatever ended the job for good, the run must not stay under way:
+		// a failure already recorded stands (this finds the run finished).
+		w.s.finishChainStep(ctx, job.Args, store.ChainStepOutcome{ErrorCode: krowoc.ECodeInternal,
+			ErrorMessage: "Something went wrong on our side."}, err)
+	}
+	return err
+}
+
+func (w *chainStepWorker) work(ctx context.Context, job *river.Job[jobs.ChainStepArgs]) error {
 	s, a := w.s, job.Args
 	run, err := s.db.GetChainRun(ctx, a.RunID)
 	if krowoc.ErrorCode(err) == krowoc.ECodeNotFound {

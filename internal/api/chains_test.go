@@ -373,3 +373,28 @@ func TestChainRoles(t *testing.T) {
 	wantProblem(t, e.do("POST", "/api/v1/chains/"+id+"/runs", viewer, map[string]any{}), 403, "forbidden")
 	wantProblem(t, e.do("DELETE", "/api/v1/chains/"+id, viewer, nil), 403, "forbidden")
 }
+
+func TestFollowChainRun(t *testing.T) {
+	for _, d := range storetest.Dialects() {
+		t.Run(string(d), func(t *testing.T) {
+			e := newExecEnv(t, d)
+			chain := e.createChain(t, threeSteps(chainPrompts(t, e)))
+			// A slow first step: the follower sees the run under way first.
+			e.sim.Sim.PushFaults(llmsim.FaultSlowChunks)
+			run := e.runChain(t, chain["id"].(string), map[string]string{"topic": "rivers and queues"})
+			events := readSSE(t, e.do("GET", "/api/v1/chain-runs/"+run["id"].(string)+"/events", e.tok, nil).body)
+			if len(events) < 2 || events[0].name != "run" || events[len(events)-1].name != "done" {
+				t.Fatalf("events: %v", events)
+			}
+			last := events[len(events)-1].data["run"].(map[string]any)
+			if last["status"] != "succeeded" || len(last["steps"].([]any)) != 3 {
+				t.Fatalf("done: %v", last)
+			}
+			for _, ev := range events[:len(events)-1] {
+				if ev.name != "run" || ev.data["run"].(map[string]any)["status"] == "succeeded" {
+					t.Fatalf("event before done: %s %v", ev.name, ev.data)
+				}
+			}
+		})
+	}
+}

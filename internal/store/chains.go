@@ -320,6 +320,27 @@ func (db *DB) FinishChainStep(ctx context.Context, o ChainStepOutcome, next func
 		if x != nil && code == "" {
 			code, message = x.ErrorCode, x.ErrorMessage
 		}
+		if x == nil {
+			// A step that failed outside its provider call (its worker gave
+			// up on our own error) must not leave its execution running.
+			var execID sql.NullString
+			if err := tx.queryRow(ctx, `SELECT execution_id FROM chain_run_steps WHERE run_id = ? AND position = ?`,
+				o.RunID, o.Position).Scan(&execID); err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return err
+			}
+			if execID.Valid {
+				running, err := GetExecutionTx(ctx, tx, execID.String)
+				if err != nil {
+					return err
+				}
+				if running.Status == krowoc.ExecRunning {
+					running.Status, running.ErrorCode, running.ErrorMessage = krowoc.ExecFailed, code, message
+					if err := finishExecution(ctx, tx, running); err != nil {
+						return err
+					}
+				}
+			}
+		}
 		if _, err := tx.exec(ctx, `UPDATE chain_run_steps SET status = 'failed', error_code = ?, error_message = ?,
 			started_at = COALESCE(started_at, ?), finished_at = ? WHERE run_id = ? AND position = ?`,
 			code, message, now, now, o.RunID, o.Position); err != nil {

@@ -126,3 +126,21 @@ func TestCancelChainRunCancelsItsExecution(t *testing.T) {
 		}
 	})
 }
+
+func TestChainStepFailedOutsideItsCallFailsItsExecution(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		run := startTwoStepRun(t, db)
+		x := beginStep(t, db, run, 1)
+		if err := db.FinishChainStep(ctx, store.ChainStepOutcome{RunID: run.ID, Position: 1, ErrorCode: "internal",
+			ErrorMessage: "Something went wrong on our side."}, nil); err != nil {
+			t.Fatal(err)
+		}
+		got, _ := db.GetChainRun(ctx, run.ID)
+		stored, _ := db.GetExecution(ctx, x.ID)
+		if got.Status != krowoc.ChainRunFailed || *got.ErrorStep != 1 || got.Steps[0].Status != krowoc.StepFailed ||
+			got.Steps[1].Status != krowoc.StepCancelled || stored.Status != krowoc.ExecFailed || stored.ErrorCode != "internal" {
+			t.Fatalf("run %+v, execution %+v", got, stored)
+		}
+	})
+}
