@@ -211,7 +211,13 @@ func (s *Server) pickCredential(e *core.RequestEvent, workspaceID, providerID, i
 		}
 		return c, nil
 	}
-	list, err := s.db.ListCredentials(e.Request.Context(), workspaceID)
+	return s.workspaceCredential(e.Request.Context(), workspaceID, providerID)
+}
+
+// workspaceCredential returns the workspace's first key for the provider;
+// no_credential when there is none.
+func (s *Server) workspaceCredential(ctx context.Context, workspaceID, providerID string) (*krowoc.Credential, error) {
+	list, err := s.db.ListCredentials(ctx, workspaceID)
 	if err != nil {
 		return nil, err
 	}

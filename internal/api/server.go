@@ -128,6 +128,8 @@ func New(app core.App, db *store.DB, log *slog.Logger, opts Options) *Server {
 	if s.jobs != nil {
 		jobs.Register(s.jobs, &executionWorker{s: s})
 		s.jobs.OnRequeue(jobs.ExecutionArgs{}.Kind(), s.requeueExecution)
+		jobs.Register(s.jobs, &chainStepWorker{s: s})
+		s.jobs.OnRequeue(jobs.ChainStepArgs{}.Kind(), s.requeueChainStep)
 	}
 	return s
 }
@@ -176,6 +178,7 @@ func (s *Server) Bind(r *router.Router[*core.RequestEvent]) {
 	bindCredentialAPI(s, authed)
 	bindExecutionAPI(s, authed)
 	bindDeadLetterAPI(s, authed)
+	bindChainAPI(s, authed)
 
 	bindAdminJobAPI(s, group{s, "/api/v1/admin", v1.Group("/admin")})
 

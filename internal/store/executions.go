@@ -111,14 +111,19 @@ func (db *DB) CancelExecution(ctx context.Context, id string) (*krowoc.Execution
 		if x.Status != krowoc.ExecRunning {
 			return krowoc.Errorf(krowoc.ECodeConflict, "The execution has already finished (%s).", x.Status)
 		}
-		x.Status, x.ErrorCode, x.ErrorMessage = krowoc.ExecCancelled, "cancelled", "Cancelled before it finished."
-		if x.LatencyMillis == nil {
-			ms := tx.now.Sub(x.CreatedAt).Milliseconds()
-			x.LatencyMillis = &ms
-		}
-		return finishExecution(ctx, tx, x)
+		return cancelExecution(ctx, tx, x)
 	})
 	return x, err
+}
+
+// cancelExecution records the running execution x as cancelled inside tx.
+func cancelExecution(ctx context.Context, tx *Tx, x *krowoc.Execution) error {
+	x.Status, x.ErrorCode, x.ErrorMessage = krowoc.ExecCancelled, "cancelled", "Cancelled before it finished."
+	if x.LatencyMillis == nil {
+		ms := tx.now.Sub(x.CreatedAt).Milliseconds()
+		x.LatencyMillis = &ms
+	}
+	return finishExecution(ctx, tx, x)
 }
 
 // SetExecutionAttempts records how many calls a background execution has

@@ -1,4 +1,14 @@
-import { HistoryIcon, HomeIcon, KeyRoundIcon, KeySquareIcon, LibraryIcon, SettingsIcon, UserIcon, type LucideIcon } from "lucide-react";
+import {
+  HistoryIcon,
+  HomeIcon,
+  KeyRoundIcon,
+  KeySquareIcon,
+  LibraryIcon,
+  SettingsIcon,
+  UserIcon,
+  WorkflowIcon,
+  type LucideIcon,
+} from "lucide-react";
 
 /** One link of a navigation menu. */
 export interface NavItem {
@@ -13,6 +23,7 @@ export interface NavItem {
 export const mainNav: readonly NavItem[] = [
   { title: "Home", href: "/", icon: HomeIcon },
   { title: "Prompts", href: "/prompts/", icon: LibraryIcon, match: "/prompts" },
+  { title: "Chains", href: "/chains/", icon: WorkflowIcon, match: "/chains" },
   { title: "History", href: "/history/", icon: HistoryIcon, match: "/history" },
   { title: "Settings", href: "/settings/profile/", icon: SettingsIcon, match: "/settings" },
 ];

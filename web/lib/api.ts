@@ -7,6 +7,17 @@ import { z } from "zod";
 
 import { getPb } from "@/lib/pocketbase";
 import {
+  chainListSchema,
+  chainRunListSchema,
+  chainRunSchema,
+  chainSchema,
+  type Chain,
+  type ChainList,
+  type ChainRequest,
+  type ChainRun,
+  type ChainRunList,
+} from "@/lib/validations/chain";
+import {
   credentialListSchema,
   credentialSchema,
   type CreateCredentialRequest,
@@ -731,4 +742,68 @@ export function deleteExecution(id: string): Promise<void> {
 /** `POST /api/v1/executions/{id}/rerun`: runs it again with the same inputs; the new execution. */
 export function rerunExecution(id: string): Promise<Execution> {
   return requestJson(`${executionPath(id)}/rerun`, executionSchema, { method: "POST" });
+}
+
+// ---------------------------------------------------------------------------
+// Chains
+
+const chainPath = (id: string) => `/chains/${encodeURIComponent(id)}`;
+const chainRunPath = (id: string) => `/chain-runs/${encodeURIComponent(id)}`;
+
+/** `GET /api/v1/chains`: one page of a workspace's chains, most recently updated first. */
+export function listChains(
+  params: { workspace?: string; page?: number; perPage?: number } = {},
+  options: ReadOptions = {},
+): Promise<ChainList> {
+  return requestJson("/chains", chainListSchema, {
+    query: { workspace: params.workspace, page: params.page ?? 1, perPage: params.perPage ?? 50 },
+    signal: options.signal,
+  });
+}
+
+/** `GET /api/v1/chains/{id}`. */
+export function getChain(id: string, options: ReadOptions = {}): Promise<Chain> {
+  return requestJson(chainPath(id), chainSchema, { signal: options.signal });
+}
+
+/** `POST /api/v1/chains`: a refused definition is a validation_failed ApiError naming each step's field. */
+export function createChain(body: ChainRequest): Promise<Chain> {
+  return requestJson("/chains", chainSchema, { method: "POST", body });
+}
+
+/** `PUT /api/v1/chains/{id}`: replaces the definition; runs under way keep theirs. */
+export function updateChain(id: string, body: ChainRequest): Promise<Chain> {
+  return requestJson(chainPath(id), chainSchema, { method: "PUT", body });
+}
+
+/** `DELETE /api/v1/chains/{id}`: a chain with a run under way is a conflict. */
+export function deleteChain(id: string): Promise<void> {
+  return requestNoContent(chainPath(id), { method: "DELETE" });
+}
+
+/** `GET /api/v1/chains/{id}/runs`: a page of runs, newest first, without their steps. */
+export function listChainRuns(
+  id: string,
+  params: { page?: number; perPage?: number } = {},
+  options: ReadOptions = {},
+): Promise<ChainRunList> {
+  return requestJson(`${chainPath(id)}/runs`, chainRunListSchema, {
+    query: { page: params.page ?? 1, perPage: params.perPage ?? 20 },
+    signal: options.signal,
+  });
+}
+
+/** `POST /api/v1/chains/{id}/runs`: starts a run in the background; the queued run. */
+export function runChain(id: string, inputs: Record<string, string>): Promise<ChainRun> {
+  return requestJson(`${chainPath(id)}/runs`, chainRunSchema, { method: "POST", body: { inputs } });
+}
+
+/** `GET /api/v1/chain-runs/{id}`: a run with its steps. */
+export function getChainRun(id: string, options: ReadOptions = {}): Promise<ChainRun> {
+  return requestJson(chainRunPath(id), chainRunSchema, { signal: options.signal });
+}
+
+/** `POST /api/v1/chain-runs/{id}/cancel`: a finished run is a conflict. */
+export function cancelChainRun(id: string): Promise<ChainRun> {
+  return requestJson(`${chainRunPath(id)}/cancel`, chainRunSchema, { method: "POST" });
 }
