@@ -1,4 +1,14 @@
-import { HistoryIcon, HomeIcon, KeyRoundIcon, KeySquareIcon, LibraryIcon, SettingsIcon, UserIcon, type LucideIcon } from "lucide-react";
+import {
+  HistoryIcon,
+  HomeIcon,
+  KeyRoundIcon,
+  KeySquareIcon,
+  LibraryIcon,
+  ServerCrashIcon,
+  SettingsIcon,
+  UserIcon,
+  type LucideIcon,
+} from "lucide-react";
 
 /** One link of a navigation menu. */
 export interface NavItem {
@@ -22,6 +32,7 @@ export const settingsNav: readonly NavItem[] = [
   { title: "Profile", href: "/settings/profile/", icon: UserIcon },
   { title: "API keys", href: "/settings/keys/", icon: KeySquareIcon },
   { title: "Access tokens", href: "/settings/tokens/", icon: KeyRoundIcon },
+  { title: "Failed jobs", href: "/settings/failed-jobs/", icon: ServerCrashIcon },
 ];
 
 /** Tells whether a nav item is the current page. Paths compare without trailing slash. */
