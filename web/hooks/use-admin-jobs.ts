@@ -21,7 +21,8 @@ export function useAdminJobs(token: string | null, params: ListAdminJobsParams, 
     queryFn: ({ signal }) => listAdminJobs(token ?? "", params, { signal }),
     enabled: token !== null,
     placeholderData: keepPreviousData,
-    refetchInterval: refresh ? ADMIN_JOBS_REFRESH_MS : false,
+    // A refused token stays refused: polling resumes once a reload succeeds.
+    refetchInterval: (query) => (refresh && query.state.status !== "error" ? ADMIN_JOBS_REFRESH_MS : false),
   });
 }
 

@@ -52,11 +52,11 @@ export function parseSuperuserSession(raw: string | null, now: Date = new Date()
   return { token, email: record?.email ?? "" };
 }
 
-/** The superuser session stored in this browser, or null (also outside the browser). */
-export function readSuperuserSession(): SuperuserSession | null {
+/** The admin UI's stored session as text, or null when there is none (also outside the browser). */
+export function storedSuperuserSession(): string | null {
   if (typeof window === "undefined") return null;
   try {
-    return parseSuperuserSession(window.localStorage.getItem(SUPERUSER_SESSION_KEY));
+    return window.localStorage.getItem(SUPERUSER_SESSION_KEY);
   } catch {
     // Storage may be disabled (privacy settings): then there is no session.
     return null;
