@@ -70,7 +70,7 @@ export function DeadLetterTable({ deadLetters, busyId = null, onOpen, onRequeue,
                     </Link>
                   ) : null}
                 </td>
-                <td className="max-w-80 px-3 py-2">
+                <td className="min-w-56 max-w-96 px-3 py-2">
                   <span className="line-clamp-2 break-words font-mono text-xs" title={lastError(d)}>
                     {lastError(d) || "—"}
                   </span>

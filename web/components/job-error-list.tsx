@@ -6,7 +6,7 @@ export function JobErrorList({ errors, label = "Errors by attempt" }: { errors: 
   if (errors.length === 0) return <p className="text-sm text-muted-foreground">No errors recorded.</p>;
   const ordered = [...errors].sort((a, b) => a.attempt - b.attempt);
   return (
-    <ol aria-label={label} className="grid gap-2">
+    <ol aria-label={label} className="grid content-start gap-2">
       {ordered.map((e, i) => (
         <li key={`${e.attempt}-${i}`} className="grid gap-1 rounded-md border p-2">
           <div className="flex flex-wrap items-baseline justify-between gap-2 text-xs text-muted-foreground">

@@ -47,7 +47,9 @@ export function JobQueueBars({ counts }: { counts: readonly JobCount[] }) {
           <li key={q.queue} className="grid gap-1.5" aria-label={`Queue ${q.queue}`}>
             <div className="flex items-baseline justify-between gap-2 text-sm">
               <span className="font-mono font-medium">{q.queue}</span>
-              <span className="tabular-nums text-muted-foreground">{formatNumber(q.total)} jobs</span>
+              <span className="tabular-nums text-muted-foreground">
+                {formatNumber(q.total)} {q.total === 1 ? "job" : "jobs"}
+              </span>
             </div>
             <div
               role="img"
