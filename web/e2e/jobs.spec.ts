@@ -92,7 +92,8 @@ test("a background run that fails for good shows up under Failed jobs; requeue a
   let promptId = "";
   await test.step("create a prompt", async () => {
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Prompts" }).click();
-    await page.getByRole("button", { name: "New Prompt", exact: true }).click();
+    // The header has the button, and so has the empty library once it has loaded: either opens the sheet.
+    await page.getByRole("button", { name: "New Prompt", exact: true }).first().click();
     const sheet = page.getByRole("dialog", { name: "New prompt" });
     await sheet.getByLabel("Title").fill(title);
     await sheet.getByLabel("Prompt text").fill("Say hello.");
