@@ -14,6 +14,9 @@ import { llmsim } from "./e2e/llmsim";
  * KROWOC_E2E_BASE_URL: test a server that is already running; start none.
  * KROWOC_E2E_PORT: port of the server started here (default 18090).
  * KROWOC_E2E_BIN: another binary to start instead of ../bin/krowoc.
+ * KROWOC_E2E_DATA_DIR: the data directory of the server under test. Set here
+ * for the server started here (workers inherit it); give it with
+ * KROWOC_E2E_BASE_URL to let specs that need a superuser create one.
  *
  * The global setup starts the provider simulator (../bin/llmsim, built when
  * missing; see e2e/llmsim.ts) and the server is pointed at it through
@@ -32,6 +35,7 @@ function freshDataDir(): string {
 }
 
 const dataDir = freshDataDir();
+if (dataDir) process.env.KROWOC_E2E_DATA_DIR = dataDir;
 if (dataDir && !process.env.KROWOC_E2E_KEEP_DATA) {
   // The server is stopped before the runner exits; its data goes with it.
   process.on("exit", () => fs.rmSync(dataDir, { recursive: true, force: true }));

@@ -1,6 +1,6 @@
 "use client";
 
-import { AlertCircleIcon, ArrowLeftIcon, FileQuestionIcon, Loader2Icon, RotateCwIcon, Trash2Icon } from "lucide-react";
+import { AlertCircleIcon, ArrowLeftIcon, BanIcon, FileQuestionIcon, Loader2Icon, RotateCwIcon, Trash2Icon } from "lucide-react";
 import Link from "next/link";
 import { useRouter, useSearchParams } from "next/navigation";
 import { useState, type ReactNode } from "react";
@@ -17,7 +17,7 @@ import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Skeleton } from "@/components/ui/skeleton";
-import { useDeleteExecution, useExecution, useRerunExecution } from "@/hooks/use-executions";
+import { useCancelExecution, useDeleteExecution, useExecution, useRerunExecution } from "@/hooks/use-executions";
 import { isApiError } from "@/lib/api";
 import { formatDateTime } from "@/lib/format";
 import { errorMessage } from "@/lib/forms";
@@ -33,7 +33,7 @@ function Meta({ label, children }: { label: string; children: ReactNode }) {
 
 const none = <span className="text-muted-foreground">None</span>;
 
-/** One recorded run (`/history/view/?id=…`): inputs, answer, usage, cost, timings, error; re-run or delete it. */
+/** One recorded run (`/history/view/?id=…`): inputs, answer, usage, cost, timings, error; re-run, cancel (while running) or delete it. */
 export function ExecutionDetail() {
   const searchParams = useSearchParams();
   const id = searchParams.get("id") ?? "";
@@ -41,6 +41,7 @@ export function ExecutionDetail() {
   const execution = useExecution(id);
   const rerun = useRerunExecution();
   const remove = useDeleteExecution();
+  const cancel = useCancelExecution();
   const [confirming, setConfirming] = useState(false);
 
   const back = (
@@ -91,6 +92,16 @@ export function ExecutionDetail() {
     }
   };
 
+  const doCancel = async () => {
+    try {
+      await cancel.mutateAsync(x.id);
+      toast.success("Run cancelled");
+    } catch (err) {
+      // A run that ended meanwhile is a conflict; the refreshed run shows how it ended.
+      toast.error("Could not cancel the run", { description: errorMessage(err) });
+    }
+  };
+
   const doDelete = async () => {
     try {
       await remove.mutateAsync(x.id);
@@ -123,6 +134,16 @@ export function ExecutionDetail() {
             </div>
           </div>
           <div className="flex flex-wrap gap-2" role="toolbar" aria-label="Run actions">
+            {x.status === "running" ? (
+              <Button variant="outline" onClick={() => void doCancel()} disabled={cancel.isPending}>
+                {cancel.isPending ? (
+                  <Loader2Icon className="animate-spin" aria-hidden="true" />
+                ) : (
+                  <BanIcon aria-hidden="true" />
+                )}
+                Cancel run
+              </Button>
+            ) : null}
             <Button onClick={() => void doRerun()} disabled={rerun.isPending}>
               {rerun.isPending ? (
                 <Loader2Icon className="animate-spin" aria-hidden="true" />

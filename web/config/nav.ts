@@ -4,6 +4,7 @@ import {
   KeyRoundIcon,
   KeySquareIcon,
   LibraryIcon,
+  ServerCrashIcon,
   SettingsIcon,
   UserIcon,
   WorkflowIcon,
@@ -33,6 +34,7 @@ export const settingsNav: readonly NavItem[] = [
   { title: "Profile", href: "/settings/profile/", icon: UserIcon },
   { title: "API keys", href: "/settings/keys/", icon: KeySquareIcon },
   { title: "Access tokens", href: "/settings/tokens/", icon: KeyRoundIcon },
+  { title: "Failed jobs", href: "/settings/failed-jobs/", icon: ServerCrashIcon },
 ];
 
 /** Tells whether a nav item is the current page. Paths compare without trailing slash. */

@@ -32,7 +32,7 @@ test("add, verify, rename and delete provider API keys", async ({ page }) => {
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Settings" }).click();
     await expect(page).toHaveURL(/\/settings\/profile\/?$/);
     const settingsNav = page.getByRole("navigation", { name: "Settings" });
-    await expect(settingsNav.getByRole("link")).toHaveText(["Profile", "API keys", "Access tokens"]);
+    await expect(settingsNav.getByRole("link")).toHaveText(["Profile", "API keys", "Access tokens", "Failed jobs"]);
     await settingsNav.getByRole("link", { name: "API keys" }).click();
     await expect(page).toHaveURL(/\/settings\/keys\/?$/);
     await expect(page.getByText("No API keys yet")).toBeVisible();

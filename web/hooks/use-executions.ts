@@ -3,6 +3,7 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 
 import {
+  cancelExecution,
   deleteExecution,
   getExecution,
   listExecutions,
@@ -49,6 +50,15 @@ export function useRerunExecution() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (id: string) => rerunExecution(id),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: executionsQueryKey }),
+  });
+}
+
+/** Cancels a running run; the history and the run itself refresh. */
+export function useCancelExecution() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => cancelExecution(id),
     onSettled: () => queryClient.invalidateQueries({ queryKey: executionsQueryKey }),
   });
 }

@@ -37,6 +37,18 @@ import {
   type ExecutionStatus,
   type RunEvent,
 } from "@/lib/validations/execution";
+import {
+  adminJobListSchema,
+  adminJobSchema,
+  deadLetterListSchema,
+  deadLetterSchema,
+  type AdminJob,
+  type AdminJobList,
+  type DeadLetter,
+  type DeadLetterList,
+  type DeadLetterStatus,
+  type JobState,
+} from "@/lib/validations/job";
 import { meSchema, type Me } from "@/lib/validations/me";
 import {
   exportDocumentSchema,
@@ -169,6 +181,11 @@ interface RequestOptions {
   query?: Record<string, QueryValue>;
   body?: unknown;
   signal?: AbortSignal;
+  /**
+   * A token to send instead of the user's session (the superusers' console).
+   * A 401 then leaves the user's session alone.
+   */
+  token?: string;
 }
 
 /** Options every read accepts: an AbortSignal (TanStack Query passes one). */
@@ -245,7 +262,8 @@ function authHeaders(): Record<string, string> {
 
 async function send(path: string, options: RequestOptions): Promise<Response> {
   const pb = getPb();
-  const headers: Record<string, string> = { Accept: "application/json", ...authHeaders() };
+  const auth = options.token === undefined ? authHeaders() : { Authorization: `Bearer ${options.token}` };
+  const headers: Record<string, string> = { Accept: "application/json", ...auth };
   if (options.body !== undefined) headers["Content-Type"] = "application/json";
 
   let res: Response;
@@ -265,7 +283,7 @@ async function send(path: string, options: RequestOptions): Promise<Response> {
   if (!res.ok) {
     const error = await problemFrom(res);
     // The token is expired or revoked: drop it so the app sends the user to sign in.
-    if (error.status === 401) pb.authStore.clear();
+    if (error.status === 401 && options.token === undefined) pb.authStore.clear();
     throw error;
   }
   return res;
@@ -806,4 +824,90 @@ export function getChainRun(id: string, options: ReadOptions = {}): Promise<Chai
 /** `POST /api/v1/chain-runs/{id}/cancel`: a finished run is a conflict. */
 export function cancelChainRun(id: string): Promise<ChainRun> {
   return requestJson(`${chainRunPath(id)}/cancel`, chainRunSchema, { method: "POST" });
+}
+
+/** `POST /api/v1/executions/{id}/cancel`: stops a running run; one that already ended is a conflict ApiError. */
+export function cancelExecution(id: string): Promise<Execution> {
+  return requestJson(`${executionPath(id)}/cancel`, executionSchema, { method: "POST" });
+}
+
+// ---------------------------------------------------------------------------
+// Dead letters (background jobs of a workspace that failed for good)
+
+const deadLetterPath = (id: string) => `/dead-letters/${encodeURIComponent(id)}`;
+
+/** Filters and paging of `GET /api/v1/dead-letters`. */
+export interface ListDeadLettersParams {
+  workspace?: string;
+  status?: DeadLetterStatus;
+  page?: number;
+  perPage?: number;
+}
+
+/** `GET /api/v1/dead-letters`: one page of a workspace's dead letters, newest first (admins and owners). */
+export function listDeadLetters(params: ListDeadLettersParams = {}, options: ReadOptions = {}): Promise<DeadLetterList> {
+  return requestJson("/dead-letters", deadLetterListSchema, {
+    query: {
+      workspace: params.workspace,
+      status: params.status,
+      page: params.page ?? 1,
+      perPage: params.perPage ?? 20,
+    },
+    signal: options.signal,
+  });
+}
+
+/** `POST /api/v1/dead-letters/{id}/requeue`: runs the job again; one no longer open is a conflict ApiError. */
+export function requeueDeadLetter(id: string): Promise<DeadLetter> {
+  return requestJson(`${deadLetterPath(id)}/requeue`, deadLetterSchema, { method: "POST" });
+}
+
+/** `POST /api/v1/dead-letters/{id}/discard`: dismisses it; one no longer open is a conflict ApiError. */
+export function discardDeadLetter(id: string): Promise<DeadLetter> {
+  return requestJson(`${deadLetterPath(id)}/discard`, deadLetterSchema, { method: "POST" });
+}
+
+// ---------------------------------------------------------------------------
+// Job queues (superusers, with the admin UI's token instead of a user session)
+
+/** Filters of `GET /api/v1/admin/jobs`. */
+export interface ListAdminJobsParams {
+  state?: JobState;
+  kind?: string;
+  queue?: string;
+  limit?: number;
+}
+
+const adminJobPath = (id: number) => `/admin/jobs/${encodeURIComponent(String(id))}`;
+
+/**
+ * `GET /api/v1/admin/jobs` with a superuser token: job counts by queue and
+ * state, and the newest jobs matching the filters. A missing or expired
+ * token is an unauthorized ApiError, a user's token a forbidden one.
+ */
+export function listAdminJobs(
+  token: string,
+  params: ListAdminJobsParams = {},
+  options: ReadOptions = {},
+): Promise<AdminJobList> {
+  return requestJson("/admin/jobs", adminJobListSchema, {
+    query: {
+      state: params.state,
+      kind: params.kind || undefined,
+      queue: params.queue || undefined,
+      limit: params.limit,
+    },
+    signal: options.signal,
+    token,
+  });
+}
+
+/** `POST /api/v1/admin/jobs/{id}/retry` with a superuser token: makes the job available now. */
+export function retryAdminJob(token: string, id: number): Promise<AdminJob> {
+  return requestJson(`${adminJobPath(id)}/retry`, adminJobSchema, { method: "POST", token });
+}
+
+/** `POST /api/v1/admin/jobs/{id}/cancel` with a superuser token: cancels a job that has not ended. */
+export function cancelAdminJob(token: string, id: number): Promise<AdminJob> {
+  return requestJson(`${adminJobPath(id)}/cancel`, adminJobSchema, { method: "POST", token });
 }
