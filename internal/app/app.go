@@ -231,11 +231,12 @@ func (p *program) serve(ctx context.Context, httpAddr string, origins []string, 
 	p.pb.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		srv.Bind(se.Router)
 		if p.cfg.JSONLogs() {
-			// The default installer prints a superuser sign-in link; production
-			// logs must not carry credentials.
-			se.InstallerFunc = func(core.App, *core.Record, string) error {
+			// The default installer creates a temporary superuser and prints a
+			// sign-in link; production logs must not carry credentials, so
+			// there is no installer, only a hint.
+			se.InstallerFunc = nil
+			if n, err := se.App.CountRecords(core.CollectionNameSuperusers); err == nil && n == 0 {
 				p.log.Warn("there is no superuser yet; create one with: krowoc superuser upsert EMAIL PASSWORD")
-				return nil
 			}
 		}
 		if err := se.Next(); err != nil {
