@@ -188,37 +188,19 @@ func (p *program) serve(ctx context.Context, httpAddr string, origins []string, 
 		p.log.Info("applied migration", "version", m.Version, "name", m.Name)
 	}
 
-	models, err := catalog.Load(p.pb.DataDir())
-	if err != nil {
-		return fmt.Errorf("model catalog: %w", err)
-	}
-	keys, err := secret.Load(p.pb.DataDir(), p.cfg.MasterKey)
-	if err != nil {
-		return fmt.Errorf("master key: %w", err)
-	}
-	relay, err := p.newRelay(db)
+	b, err := p.startBackend(db, work)
 	if err != nil {
 		return err
 	}
-	stopRelay := p.startRelay(relay)
-	defer stopRelay()
+	defer b.stopRelay()
 	accounts.BindTierEvents(p.pb, db, p.log)
-	queue := jobs.New(db, p.log, jobs.Options{Work: work})
-	jobs.RegisterMaintenance(queue)
-
-	srv := api.New(p.pb, db, p.log, api.Options{
-		Jobs:                queue,
-		Catalog:             models,
-		Secrets:             keys,
-		ProviderBaseURLs:    p.cfg.ProviderBaseURLs,
-		ExecutionTimeout:    p.cfg.ExecutionTimeout,
-		FirstTokenTimeout:   p.cfg.FirstTokenTimeout,
-		MaxBodyBytes:        p.cfg.MaxBodyBytes,
-		ExecutionsPerMinute: runsPerMinute(p.cfg.RunsPerMinute),
-		MetricsToken:        p.cfg.MetricsToken,
-		Web:                 webui.FS(),
-		Version:             p.version,
-	})
+	queue, relay := b.opts.Jobs, b.relay
+	opts := b.opts
+	opts.MaxBodyBytes = p.cfg.MaxBodyBytes
+	opts.MetricsToken = p.cfg.MetricsToken
+	opts.Web = webui.FS()
+	opts.Version = p.version
+	srv := api.New(p.pb, db, p.log, opts)
 	srv.Registry().MustRegister(relay)
 	if err := queue.Open(ctx); err != nil {
 		return err
@@ -256,6 +238,45 @@ func (p *program) serve(ctx context.Context, httpAddr string, origins []string, 
 		return nil
 	}
 	return err
+}
+
+// backend is what serve and worker share: the model catalog, the master
+// key, the event relay (running) and the job queue (not open yet), with
+// the API options that carry them.
+type backend struct {
+	opts      api.Options
+	relay     *events.Relay
+	stopRelay func()
+}
+
+func (p *program) startBackend(db *store.DB, work bool) (*backend, error) {
+	models, err := catalog.Load(p.pb.DataDir())
+	if err != nil {
+		return nil, fmt.Errorf("model catalog: %w", err)
+	}
+	keys, err := secret.Load(p.pb.DataDir(), p.cfg.MasterKey)
+	if err != nil {
+		return nil, fmt.Errorf("master key: %w", err)
+	}
+	relay, err := p.newRelay(db)
+	if err != nil {
+		return nil, err
+	}
+	queue := jobs.New(db, p.log, jobs.Options{Work: work})
+	jobs.RegisterMaintenance(queue)
+	return &backend{
+		opts: api.Options{
+			Jobs:                queue,
+			Catalog:             models,
+			Secrets:             keys,
+			ProviderBaseURLs:    p.cfg.ProviderBaseURLs,
+			ExecutionTimeout:    p.cfg.ExecutionTimeout,
+			FirstTokenTimeout:   p.cfg.FirstTokenTimeout,
+			ExecutionsPerMinute: runsPerMinute(p.cfg.RunsPerMinute),
+		},
+		relay:     relay,
+		stopRelay: p.startRelay(relay),
+	}, nil
 }
 
 // cleanUpDeletedUsers enqueues the removal of a user's domain data when
@@ -299,32 +320,15 @@ func (p *program) work(ctx context.Context) error {
 	if _, err := db.Migrate(ctx); err != nil {
 		return fmt.Errorf("migrate the domain database: %w", err)
 	}
-	models, err := catalog.Load(p.pb.DataDir())
-	if err != nil {
-		return fmt.Errorf("model catalog: %w", err)
-	}
-	keys, err := secret.Load(p.pb.DataDir(), p.cfg.MasterKey)
-	if err != nil {
-		return fmt.Errorf("master key: %w", err)
-	}
-	relay, err := p.newRelay(db)
+	b, err := p.startBackend(db, true)
 	if err != nil {
 		return err
 	}
-	stopRelay := p.startRelay(relay)
-	defer stopRelay()
-	queue := jobs.New(db, p.log, jobs.Options{Work: true})
-	jobs.RegisterMaintenance(queue)
+	defer b.stopRelay()
+	queue := b.opts.Jobs
 	// The API server is built for its job workers (background runs); it
 	// serves no HTTP here.
-	api.New(p.pb, db, p.log, api.Options{
-		Jobs:              queue,
-		Catalog:           models,
-		Secrets:           keys,
-		ProviderBaseURLs:  p.cfg.ProviderBaseURLs,
-		ExecutionTimeout:  p.cfg.ExecutionTimeout,
-		FirstTokenTimeout: p.cfg.FirstTokenTimeout,
-	})
+	api.New(p.pb, db, p.log, b.opts)
 	if err := queue.Open(ctx); err != nil {
 		return err
 	}
