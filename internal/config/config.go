@@ -49,6 +49,11 @@ type Config struct {
 	// FirstTokenTimeout bounds the wait for a stream's first token
 	// (KROWOC_FIRST_TOKEN_TIMEOUT).
 	ExecutionTimeout, FirstTokenTimeout time.Duration
+	// BatchWorkspaceConcurrency and BatchKeyConcurrency bound the batch
+	// items in flight at once per workspace and per provider key, across
+	// every process (KROWOC_BATCH_WORKSPACE_CONCURRENCY,
+	// KROWOC_BATCH_KEY_CONCURRENCY).
+	BatchWorkspaceConcurrency, BatchKeyConcurrency int
 }
 
 // Defaults used when a setting is not given.
@@ -56,6 +61,10 @@ const (
 	DefaultDataDir      = "krowoc_data"
 	DefaultHTTPAddr     = "127.0.0.1:8090"
 	DefaultMaxBodyBytes = 1 << 20
+	// DefaultBatchWorkspaceConcurrency and DefaultBatchKeyConcurrency
+	// leave room for other users of a key while a batch runs.
+	DefaultBatchWorkspaceConcurrency = 8
+	DefaultBatchKeyConcurrency       = 4
 )
 
 // SettingError says which setting is wrong and why, in one line.
@@ -78,6 +87,9 @@ func Load(getenv func(string) string) (Config, error) {
 		// The product promises a 30-second response window by default.
 		ExecutionTimeout:  30 * time.Second,
 		FirstTokenTimeout: 30 * time.Second,
+
+		BatchWorkspaceConcurrency: DefaultBatchWorkspaceConcurrency,
+		BatchKeyConcurrency:       DefaultBatchKeyConcurrency,
 	}
 	if v := getenv("KROWOC_ENV"); v != "" {
 		if v != EnvDevelopment && v != EnvProduction {
@@ -126,6 +138,15 @@ func Load(getenv func(string) string) (Config, error) {
 				return c, &SettingError{name, fmt.Sprintf("must be a duration from 1s to 30m such as 45s, got %q", v)}
 			}
 			*dst = d
+		}
+	}
+	for name, dst := range map[string]*int{"KROWOC_BATCH_WORKSPACE_CONCURRENCY": &c.BatchWorkspaceConcurrency, "KROWOC_BATCH_KEY_CONCURRENCY": &c.BatchKeyConcurrency} {
+		if v := getenv(name); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 || n > 1000 {
+				return c, &SettingError{name, fmt.Sprintf("must be a whole number from 1 to 1000, got %q", v)}
+			}
+			*dst = n
 		}
 	}
 	c.ProviderBaseURLs = map[string]string{}
