@@ -205,10 +205,13 @@ func (p *program) serve(ctx context.Context, httpAddr string, origins []string, 
 		ProviderBaseURLs:  p.cfg.ProviderBaseURLs,
 		ExecutionTimeout:  p.cfg.ExecutionTimeout,
 		FirstTokenTimeout: p.cfg.FirstTokenTimeout,
-		MaxBodyBytes:      p.cfg.MaxBodyBytes,
-		MetricsToken:      p.cfg.MetricsToken,
-		Web:               webui.FS(),
-		Version:           p.version,
+
+		BatchWorkspaceConcurrency: p.cfg.BatchWorkspaceConcurrency,
+		BatchKeyConcurrency:       p.cfg.BatchKeyConcurrency,
+		MaxBodyBytes:              p.cfg.MaxBodyBytes,
+		MetricsToken:              p.cfg.MetricsToken,
+		Web:                       webui.FS(),
+		Version:                   p.version,
 	})
 	if err := queue.Open(ctx); err != nil {
 		return err
@@ -293,6 +296,9 @@ func (p *program) work(ctx context.Context) error {
 		ProviderBaseURLs:  p.cfg.ProviderBaseURLs,
 		ExecutionTimeout:  p.cfg.ExecutionTimeout,
 		FirstTokenTimeout: p.cfg.FirstTokenTimeout,
+
+		BatchWorkspaceConcurrency: p.cfg.BatchWorkspaceConcurrency,
+		BatchKeyConcurrency:       p.cfg.BatchKeyConcurrency,
 	})
 	if err := queue.Open(ctx); err != nil {
 		return err
