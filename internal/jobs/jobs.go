@@ -160,7 +160,7 @@ func (j *Jobs) Open(ctx context.Context) error {
 		FetchPollInterval: j.opts.PollInterval,
 		FetchCooldown:     min(25*time.Millisecond, j.opts.PollInterval),
 		ErrorHandler:      &errorLogger{log: j.log},
-		WorkerMiddleware:  []rivertype.WorkerMiddleware{&deadLetterer{j: j}},
+		Middleware:        []rivertype.Middleware{&deadLetterer{j: j}},
 		// Completed jobs are kept a day so superusers can see recent work.
 		CompletedJobRetentionPeriod: 24 * time.Hour,
 	}
