@@ -23,10 +23,14 @@ const (
 	DefaultBatchKeyConcurrency       = 4
 )
 
-// batchSnooze is how long an item that found no free slot waits before it
-// tries again, with up to as much again of jitter so waiting items do not
-// all wake together.
-const batchSnooze = 100 * time.Millisecond
+// An item waits up to batchSlotWait in this process for a slot to free;
+// without one it snoozes for batchSnooze, plus up to as much again of
+// jitter so snoozed items do not all wake together. Waiting keeps the slots
+// busy; snoozing gives the worker back to other workspaces' items.
+const (
+	batchSlotWait = time.Second
+	batchSnooze   = 100 * time.Millisecond
+)
 
 // batchItemWorker runs batch items: each is an execution in the history,
 // and its outcome, the item's status and the batch's counters are recorded
@@ -42,7 +46,8 @@ func (w *batchItemWorker) Timeout(*river.Job[jobs.BatchItemArgs]) time.Duration 
 }
 
 // Work makes one attempt at an item. Without a free slot in its workspace
-// or on its key it snoozes (snoozing costs no attempt). A retryable
+// or on its key (after a short wait in this process) it snoozes, which
+// costs no attempt. A retryable
 // provider failure puts the item back to pending, freeing its slot, and
 // returns the error so River retries it with backoff; the last attempt, or
 // a failure retrying cannot fix, records the item as failed and ends the
@@ -64,7 +69,7 @@ func (w *batchItemWorker) Work(ctx context.Context, job *river.Job[jobs.BatchIte
 func (w *batchItemWorker) work(ctx context.Context, job *river.Job[jobs.BatchItemArgs]) error {
 	s := w.s
 	a := job.Args
-	release, ok := s.batchSlots.acquire(a.WorkspaceID, a.CredentialID)
+	release, ok := s.batchSlots.acquire(ctx, a.WorkspaceID, a.CredentialID, batchSlotWait)
 	if !ok {
 		return river.JobSnooze(snoozeDelay())
 	}
@@ -158,37 +163,56 @@ func snoozeDelay() time.Duration {
 
 // batchSlots counts the batch items this process runs per workspace and
 // per key. They are at most the counts across every process, so an item
-// that finds this process's count at the bound can snooze without asking
-// the database; the database's count under a lock decides otherwise.
+// that finds this process's count at the bound need not ask the database;
+// the database's count under a lock decides otherwise.
 type batchSlots struct {
 	mu            sync.Mutex
 	workspace     map[string]int
 	key           map[string]int
 	wsMax, keyMax int
+	// freed is closed, and replaced, whenever a slot frees.
+	freed chan struct{}
 }
 
 func newBatchSlots(wsMax, keyMax int) *batchSlots {
-	return &batchSlots{workspace: map[string]int{}, key: map[string]int{}, wsMax: wsMax, keyMax: keyMax}
+	return &batchSlots{workspace: map[string]int{}, key: map[string]int{}, wsMax: wsMax, keyMax: keyMax, freed: make(chan struct{})}
 }
 
-// acquire takes a local slot for an item of workspace on key, or reports
-// that this process alone has the bound in flight.
-func (b *batchSlots) acquire(workspace, key string) (func(), bool) {
+// acquire takes a local slot for an item of workspace on key, waiting up
+// to wait for one to free, so a slot does not sit idle while its next item
+// snoozes. It reports false when none freed in time.
+func (b *batchSlots) acquire(ctx context.Context, workspace, key string, wait time.Duration) (func(), bool) {
+	timer := time.NewTimer(wait)
+	defer timer.Stop()
+	for {
+		b.mu.Lock()
+		if b.workspace[workspace] < b.wsMax && b.key[key] < b.keyMax {
+			b.workspace[workspace]++
+			b.key[key]++
+			b.mu.Unlock()
+			return func() { b.release(workspace, key) }, true
+		}
+		freed := b.freed
+		b.mu.Unlock()
+		select {
+		case <-freed:
+		case <-timer.C:
+			return nil, false
+		case <-ctx.Done():
+			return nil, false
+		}
+	}
+}
+
+func (b *batchSlots) release(workspace, key string) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if b.workspace[workspace] >= b.wsMax || b.key[key] >= b.keyMax {
-		return nil, false
+	if b.workspace[workspace]--; b.workspace[workspace] <= 0 {
+		delete(b.workspace, workspace)
 	}
-	b.workspace[workspace]++
-	b.key[key]++
-	return func() {
-		b.mu.Lock()
-		defer b.mu.Unlock()
-		if b.workspace[workspace]--; b.workspace[workspace] <= 0 {
-			delete(b.workspace, workspace)
-		}
-		if b.key[key]--; b.key[key] <= 0 {
-			delete(b.key, key)
-		}
-	}, true
+	if b.key[key]--; b.key[key] <= 0 {
+		delete(b.key, key)
+	}
+	close(b.freed)
+	b.freed = make(chan struct{})
 }
