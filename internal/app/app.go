@@ -195,7 +195,7 @@ func (p *program) serve(ctx context.Context, httpAddr string, origins []string, 
 	if err != nil {
 		return fmt.Errorf("master key: %w", err)
 	}
-	queue := jobs.New(db, p.log, jobs.Options{Work: work})
+	queue := jobs.New(db, p.log, p.jobOptions(work))
 	jobs.RegisterMaintenance(queue)
 
 	srv := api.New(p.pb, db, p.log, api.Options{
@@ -285,7 +285,7 @@ func (p *program) work(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("master key: %w", err)
 	}
-	queue := jobs.New(db, p.log, jobs.Options{Work: true})
+	queue := jobs.New(db, p.log, p.jobOptions(true))
 	jobs.RegisterMaintenance(queue)
 	// The API server is built for its job workers (background runs); it
 	// serves no HTTP here.
@@ -316,6 +316,12 @@ func (p *program) work(ctx context.Context) error {
 	<-stop
 	p.stopJobs(queue)
 	return nil
+}
+
+// jobOptions are the job queue's settings: enough batch workers that one
+// workspace can reach its batch bound in a single process.
+func (p *program) jobOptions(work bool) jobs.Options {
+	return jobs.Options{Work: work, BatchWorkers: max(20, p.cfg.BatchWorkspaceConcurrency)}
 }
 
 // stopJobs lets running jobs finish for a few seconds, then cancels them;
