@@ -111,6 +111,12 @@ func (w *batchItemWorker) work(ctx context.Context, job *river.Job[jobs.BatchIte
 		s.releaseBatchItem(ctx, item.ID, x)
 		return ctx.Err()
 	}
+	if callCtx.Err() != nil {
+		// Its execution was cancelled from the history: the item ends
+		// with it, as failed, rather than retrying.
+		s.finishBatchItem(ctx, item.ID, x)
+		return nil
+	}
 	var pe *provider.Error
 	if errors.As(callErr, &pe) && pe.Retryable() && job.Attempt < job.MaxAttempts {
 		s.releaseBatchItem(ctx, item.ID, x)

@@ -451,3 +451,41 @@ func (e *batchEnv) waitBatchAs(t *testing.T, tok, id string) map[string]any {
 	defer func() { e.tok = saved }()
 	return e.waitBatch(t, id, time.Minute)
 }
+
+// TestCancelBatchItemFromHistory cancels a running item's execution from
+// the history: its call stops, it is not retried, and the item counts as
+// failed so the batch still ends.
+func TestCancelBatchItemFromHistory(t *testing.T) {
+	e := newBatchEnv(t, store.SQLite, batchEnvOptions{workspaceMax: 4, keyMax: 4, latency: 2 * time.Second})
+	p := createPrompt(t, e.env, e.tok, map[string]any{"title": "Explain", "promptText": "Explain {{topic}}"})
+	b := e.startBatch(t, p["id"].(string), map[string]any{"models": []string{"openai:gpt-4o-mini"}, "rows": topicRows(1)})
+	id := b["id"].(string)
+	var executionID string
+	deadline := time.Now().Add(20 * time.Second)
+	for executionID == "" {
+		items := e.do("GET", "/api/v1/batches/"+id+"/items?status=running", e.tok, nil).json(t)["items"].([]any)
+		if len(items) == 1 {
+			executionID, _ = items[0].(map[string]any)["executionId"].(string)
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the item did not start")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if r := e.do("POST", "/api/v1/executions/"+executionID+"/cancel", e.tok, nil); r.status != 200 {
+		t.Fatalf("cancel execution: %d %s", r.status, r.body)
+	}
+	done := e.waitBatch(t, id, 20*time.Second)
+	if done["status"] != "failed" || num(done["failed"]) != 1 {
+		t.Fatalf("batch = %v", done)
+	}
+	items := e.results(t, id)
+	if items[0]["errorCode"] != "cancelled" || items[0]["executionId"] != executionID {
+		t.Fatalf("item = %v", items[0])
+	}
+	// A retry would run as a new execution.
+	time.Sleep(300 * time.Millisecond)
+	if hist := e.do("GET", "/api/v1/executions?prompt="+p["id"].(string), e.tok, nil).json(t); num(hist["total"]) != 1 {
+		t.Fatalf("history = %v, want the one cancelled execution", hist)
+	}
+}
