@@ -232,6 +232,15 @@ func (db *DB) ClaimBatchItem(ctx context.Context, itemID string, limits BatchLim
 		if err != nil {
 			return fmt.Errorf("claim batch item: %w", err)
 		}
+		if tx.dialect == Postgres {
+			// Claims queue on the slot row's lock, so each waiting for the
+			// disk would idle the slots; a claim lost in a crash leaves its
+			// item pending for its job's next run, and the outcome's commit,
+			// which waits for the disk, flushes the claim before it.
+			if _, err := tx.exec(ctx, `SET LOCAL synchronous_commit = off`); err != nil {
+				return err
+			}
+		}
 		now := toMillis(tx.now)
 		if item.Status != krowoc.ItemPending && !(item.Status == krowoc.ItemRunning && leaseExpired(ctx, tx, itemID, now)) {
 			return ErrBatchItemSettled
