@@ -3,7 +3,7 @@
 // wire formats on one address:
 //
 //	llmsim -addr 127.0.0.1:8900 [-key secret] [-models gpt-4o-mini,claude-sonnet-4-5]
-//	       [-cached 0] [-reasoning 0] [-cache-creation 0]
+//	       [-cached 0] [-reasoning 0] [-cache-creation 0] [-latency 0]
 //
 // Base URLs: OpenAI http://ADDR/v1, Anthropic http://ADDR, Gemini http://ADDR.
 package main
@@ -46,6 +46,7 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready chan<- stri
 	chunkDelay := fs.Duration("chunk-delay", 100*time.Millisecond, "delay between chunks of the slow-chunks fault")
 	retryAfter := fs.Duration("retry-after", time.Second, "Retry-After announced by the 429 fault")
 	pace := fs.Duration("pace", 0, "delay between the chunks of every stream (0: none)")
+	latency := fs.Duration("latency", 0, "delay before answering every generation request (0: none)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -55,6 +56,7 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready chan<- stri
 		ChunkDelay:      *chunkDelay,
 		RetryAfter:      *retryAfter,
 		Pace:            *pace,
+		Latency:         *latency,
 	}
 	if *models != "" {
 		opts.Models = map[string]llmsim.ModelConfig{}

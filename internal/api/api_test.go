@@ -60,6 +60,12 @@ func newEnv(t *testing.T, d store.Dialect) *env {
 // newEnvWith is newEnv with options adjusted by configure.
 func newEnvWith(t *testing.T, d store.Dialect, configure func(*api.Options)) *env {
 	t.Helper()
+	return newEnvJobs(t, d, jobs.Options{Work: true, RetryBase: 20 * time.Millisecond, PollInterval: 50 * time.Millisecond}, configure)
+}
+
+// newEnvJobs is newEnvWith with the job queue's options.
+func newEnvJobs(t *testing.T, d store.Dialect, jobOpts jobs.Options, configure func(*api.Options)) *env {
+	t.Helper()
 	app := core.NewBaseApp(core.BaseAppConfig{DataDir: t.TempDir()})
 	if err := app.Bootstrap(); err != nil {
 		t.Fatal(err)
@@ -80,7 +86,7 @@ func newEnvWith(t *testing.T, d store.Dialect, configure func(*api.Options)) *en
 		"404.html":                 {Data: []byte("<!doctype html><title>page not found</title>")},
 		"_next/static/chunks/a.js": {Data: []byte("console.log(1)")},
 	}
-	queue := jobs.New(db, log, jobs.Options{Work: true, RetryBase: 20 * time.Millisecond, PollInterval: 50 * time.Millisecond})
+	queue := jobs.New(db, log, jobOpts)
 	opts := api.Options{MaxBodyBytes: 1 << 20, Web: web, Version: "test", Jobs: queue}
 	if configure != nil {
 		configure(&opts)

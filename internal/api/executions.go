@@ -59,9 +59,45 @@ type prepared struct {
 	client  provider.Provider
 }
 
+// runPlan is what a run of a prompt resolves to before its variables are
+// filled in: the content of the chosen version, the model, parameters and
+// key.
+type runPlan struct {
+	content  krowoc.PromptContent
+	version  *int
+	model    string
+	provider string
+	params   krowoc.Params
+	cred     *krowoc.Credential
+}
+
 // prepare runs every check before a provider call: version, model,
 // whitelist, variables, parameters and key. Nothing is written.
 func (s *Server) prepare(e *core.RequestEvent, p *krowoc.Prompt, in executeInput) (*prepared, error) {
+	ctx := e.Request.Context()
+	plan, err := s.planRun(e, p, in)
+	if err != nil {
+		return nil, err
+	}
+	text, err := renderPrompt(plan.content, in.Variables)
+	if err != nil {
+		return nil, err
+	}
+	prep, err := s.buildCall(ctx, plan.model, text, plan.params, plan.cred)
+	if err != nil {
+		return nil, err
+	}
+	prep.exec = &krowoc.Execution{
+		WorkspaceID: p.WorkspaceID, UserID: callerOf(e).user.ID, PromptID: p.ID, PromptVersion: plan.version,
+		Model: plan.model, Provider: plan.provider, CredentialID: plan.cred.ID, Variables: in.Variables, Params: plan.params,
+		RequestID: logging.RequestID(ctx),
+	}
+	return prep, nil
+}
+
+// planRun runs the checks of prepare that do not depend on the variables:
+// version, model, whitelist, parameters and key.
+func (s *Server) planRun(e *core.RequestEvent, p *krowoc.Prompt, in executeInput) (*runPlan, error) {
 	ctx := e.Request.Context()
 	var v krowoc.Validation
 
@@ -110,11 +146,6 @@ func (s *Server) prepare(e *core.RequestEvent, p *krowoc.Prompt, in executeInput
 		}
 	}
 
-	text, err := renderPrompt(content, in.Variables)
-	if err != nil {
-		return nil, err
-	}
-
 	params := content.DefaultParams
 	if in.Params != nil {
 		if in.Params.Temperature != nil {
@@ -138,16 +169,7 @@ func (s *Server) prepare(e *core.RequestEvent, p *krowoc.Prompt, in executeInput
 	if err != nil {
 		return nil, err
 	}
-	prep, err := s.buildCall(ctx, model, text, params, cred)
-	if err != nil {
-		return nil, err
-	}
-	prep.exec = &krowoc.Execution{
-		WorkspaceID: p.WorkspaceID, UserID: callerOf(e).user.ID, PromptID: p.ID, PromptVersion: version,
-		Model: model, Provider: entry.Provider(), CredentialID: cred.ID, Variables: in.Variables, Params: params,
-		RequestID: logging.RequestID(ctx),
-	}
-	return prep, nil
+	return &runPlan{content: content, version: version, model: model, provider: entry.Provider(), params: params, cred: cred}, nil
 }
 
 // buildCall turns a rendered prompt into a provider request with the key of

@@ -32,6 +32,7 @@ var codeStatus = map[string]int{
 	krowoc.ECodeModelNotAllowed:  http.StatusUnprocessableEntity,
 	krowoc.ECodeMissingVariables: http.StatusUnprocessableEntity,
 	krowoc.ECodeNoCredential:     http.StatusUnprocessableEntity,
+	krowoc.ECodeInvalidRows:      http.StatusUnprocessableEntity,
 	krowoc.ECodeUpstream:         http.StatusBadGateway,
 }
 
@@ -51,6 +52,7 @@ var codeTitle = map[string]string{
 	krowoc.ECodeModelNotAllowed:  "Model not allowed",
 	krowoc.ECodeMissingVariables: "Missing variables",
 	krowoc.ECodeNoCredential:     "No API key",
+	krowoc.ECodeInvalidRows:      "Invalid rows",
 	krowoc.ECodeUpstream:         "Provider call failed",
 }
 

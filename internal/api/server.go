@@ -52,6 +52,10 @@ type Options struct {
 	// Jobs is the background job queue; the server registers its workers
 	// on it. Nil turns background runs off.
 	Jobs *jobs.Jobs
+	// BatchWorkspaceConcurrency and BatchKeyConcurrency bound the batch
+	// items in flight at once per workspace and per provider key, across
+	// every process sharing the database (defaults 8 and 4).
+	BatchWorkspaceConcurrency, BatchKeyConcurrency int
 }
 
 // Server holds what the handlers share. Create it with New and register it
@@ -71,6 +75,8 @@ type Server struct {
 	addrLimit *limiter
 	// live connects background runs in this process with their followers.
 	live *liveRuns
+	// batchSlots counts the batch items in flight in this process.
+	batchSlots *batchSlots
 
 	providersMu sync.Mutex
 	providers   map[string]provider.Provider
@@ -108,18 +114,25 @@ func New(app core.App, db *store.DB, log *slog.Logger, opts Options) *Server {
 	if opts.Secrets == nil {
 		opts.Secrets, _ = secret.New(secret.NewMasterKey())
 	}
+	if opts.BatchWorkspaceConcurrency <= 0 {
+		opts.BatchWorkspaceConcurrency = DefaultBatchWorkspaceConcurrency
+	}
+	if opts.BatchKeyConcurrency <= 0 {
+		opts.BatchKeyConcurrency = DefaultBatchKeyConcurrency
+	}
 	s := &Server{
-		jobs:      opts.Jobs,
-		live:      newLiveRuns(),
-		app:       app,
-		db:        db,
-		log:       log,
-		maxBody:   opts.MaxBodyBytes,
-		opts:      opts,
-		metrics:   newMetrics(db),
-		catalog:   opts.Catalog,
-		secrets:   opts.Secrets,
-		providers: map[string]provider.Provider{},
+		jobs:       opts.Jobs,
+		live:       newLiveRuns(),
+		batchSlots: newBatchSlots(opts.BatchWorkspaceConcurrency, opts.BatchKeyConcurrency),
+		app:        app,
+		db:         db,
+		log:        log,
+		maxBody:    opts.MaxBodyBytes,
+		opts:       opts,
+		metrics:    newMetrics(db),
+		catalog:    opts.Catalog,
+		secrets:    opts.Secrets,
+		providers:  map[string]provider.Provider{},
 	}
 	if opts.ExecutionsPerMinute > 0 {
 		n := opts.ExecutionsPerMinute
@@ -127,6 +140,7 @@ func New(app core.App, db *store.DB, log *slog.Logger, opts Options) *Server {
 	}
 	if s.jobs != nil {
 		jobs.Register(s.jobs, &executionWorker{s: s})
+		jobs.Register(s.jobs, &batchItemWorker{s: s})
 		s.jobs.OnRequeue(jobs.ExecutionArgs{}.Kind(), s.requeueExecution)
 		jobs.Register(s.jobs, &chainStepWorker{s: s})
 		s.jobs.OnRequeue(jobs.ChainStepArgs{}.Kind(), s.requeueChainStep)
@@ -177,6 +191,7 @@ func (s *Server) Bind(r *router.Router[*core.RequestEvent]) {
 	bindModelAPI(s, authed)
 	bindCredentialAPI(s, authed)
 	bindExecutionAPI(s, authed)
+	bindBatchAPI(s, authed)
 	bindDeadLetterAPI(s, authed)
 	bindChainAPI(s, authed)
 

@@ -262,7 +262,9 @@ func (p *program) startBackend(db *store.DB, work bool) (*backend, error) {
 	if err != nil {
 		return nil, err
 	}
-	queue := jobs.New(db, p.log, jobs.Options{Work: work})
+	// Enough batch workers that one workspace can reach its batch bound in a
+	// single process.
+	queue := jobs.New(db, p.log, jobs.Options{Work: work, BatchWorkers: max(20, p.cfg.BatchWorkspaceConcurrency)})
 	jobs.RegisterMaintenance(queue)
 	return &backend{
 		opts: api.Options{
@@ -273,6 +275,9 @@ func (p *program) startBackend(db *store.DB, work bool) (*backend, error) {
 			ExecutionTimeout:    p.cfg.ExecutionTimeout,
 			FirstTokenTimeout:   p.cfg.FirstTokenTimeout,
 			ExecutionsPerMinute: runsPerMinute(p.cfg.RunsPerMinute),
+
+			BatchWorkspaceConcurrency: p.cfg.BatchWorkspaceConcurrency,
+			BatchKeyConcurrency:       p.cfg.BatchKeyConcurrency,
 		},
 		relay:     relay,
 		stopRelay: p.startRelay(relay),

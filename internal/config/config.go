@@ -71,6 +71,11 @@ type Config struct {
 	// EventsRetention is how long delivered events stay in the outbox
 	// (KROWOC_EVENTS_RETENTION).
 	EventsRetention time.Duration
+	// BatchWorkspaceConcurrency and BatchKeyConcurrency bound the batch
+	// items in flight at once per workspace and per provider key, across
+	// every process (KROWOC_BATCH_WORKSPACE_CONCURRENCY,
+	// KROWOC_BATCH_KEY_CONCURRENCY).
+	BatchWorkspaceConcurrency, BatchKeyConcurrency int
 }
 
 // Defaults used when a setting is not given.
@@ -80,6 +85,10 @@ const (
 	DefaultMaxBodyBytes = 1 << 20
 	// DefaultEventsRetention keeps delivered events a week.
 	DefaultEventsRetention = 168 * time.Hour
+	// DefaultBatchWorkspaceConcurrency and DefaultBatchKeyConcurrency
+	// leave room for other users of a key while a batch runs.
+	DefaultBatchWorkspaceConcurrency = 8
+	DefaultBatchKeyConcurrency       = 4
 )
 
 // SettingError says which setting is wrong and why, in one line.
@@ -106,6 +115,9 @@ func Load(getenv func(string) string) (Config, error) {
 		KafkaTopic:        events.DefaultTopic,
 		KafkaDLQTopic:     events.DefaultDLQTopic,
 		EventsRetention:   DefaultEventsRetention,
+
+		BatchWorkspaceConcurrency: DefaultBatchWorkspaceConcurrency,
+		BatchKeyConcurrency:       DefaultBatchKeyConcurrency,
 	}
 	if v := getenv("KROWOC_ENV"); v != "" {
 		if v != EnvDevelopment && v != EnvProduction {
@@ -162,6 +174,15 @@ func Load(getenv func(string) string) (Config, error) {
 			return c, &SettingError{"KROWOC_RUNS_PER_MINUTE", fmt.Sprintf("must be a whole number of runs from 0 (no limit) to 1000000, got %q", v)}
 		}
 		c.RunsPerMinute = n
+	}
+	for name, dst := range map[string]*int{"KROWOC_BATCH_WORKSPACE_CONCURRENCY": &c.BatchWorkspaceConcurrency, "KROWOC_BATCH_KEY_CONCURRENCY": &c.BatchKeyConcurrency} {
+		if v := getenv(name); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 || n > 1000 {
+				return c, &SettingError{name, fmt.Sprintf("must be a whole number from 1 to 1000, got %q", v)}
+			}
+			*dst = n
+		}
 	}
 	c.ProviderBaseURLs = map[string]string{}
 	for provider, name := range map[string]string{"openai": "KROWOC_OPENAI_BASE_URL", "anthropic": "KROWOC_ANTHROPIC_BASE_URL", "gemini": "KROWOC_GEMINI_BASE_URL"} {

@@ -21,7 +21,8 @@ func TestLoadDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	if c.Env != config.EnvDevelopment || c.HTTPAddr != "127.0.0.1:8090" || c.DataDir != "krowoc_data" ||
-		c.DatabaseURL != "" || c.LogLevel != slog.LevelInfo || c.JSONLogs() {
+		c.DatabaseURL != "" || c.LogLevel != slog.LevelInfo || c.JSONLogs() ||
+		c.BatchWorkspaceConcurrency != 8 || c.BatchKeyConcurrency != 4 {
 		t.Fatalf("defaults = %+v", c)
 	}
 }
@@ -32,11 +33,15 @@ func TestLoadValues(t *testing.T) {
 		"KROWOC_LOG_LEVEL":    "debug",
 		"KROWOC_DATABASE_URL": "postgres://u:p@db:5432/krowoc",
 		"KROWOC_HTTP":         "0.0.0.0:9000",
+
+		"KROWOC_BATCH_WORKSPACE_CONCURRENCY": "16",
+		"KROWOC_BATCH_KEY_CONCURRENCY":       "2",
 	}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !c.JSONLogs() || c.LogLevel != slog.LevelDebug || c.HTTPAddr != "0.0.0.0:9000" || c.DatabaseURL == "" {
+	if !c.JSONLogs() || c.LogLevel != slog.LevelDebug || c.HTTPAddr != "0.0.0.0:9000" || c.DatabaseURL == "" ||
+		c.BatchWorkspaceConcurrency != 16 || c.BatchKeyConcurrency != 2 {
 		t.Fatalf("config = %+v", c)
 	}
 }
@@ -56,6 +61,8 @@ func TestLoadRejectsBadValues(t *testing.T) {
 		{"KROWOC_OPENAI_BASE_URL", "ftp://proxy"},
 		{"KROWOC_EXECUTION_TIMEOUT", "forever"},
 		{"KROWOC_FIRST_TOKEN_TIMEOUT", "1ms"},
+		{"KROWOC_BATCH_WORKSPACE_CONCURRENCY", "0"},
+		{"KROWOC_BATCH_KEY_CONCURRENCY", "many"},
 	}
 	for _, c := range cases {
 		_, err := config.Load(env(map[string]string{c.key: c.value}))

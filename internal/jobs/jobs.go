@@ -29,9 +29,11 @@ import (
 )
 
 // Queues. Executions have their own so a long batch cannot hold up
-// maintenance, and maintenance cannot hold up a user's run.
+// maintenance, and maintenance cannot hold up a user's run; batch items
+// have theirs so thousands of rows cannot hold up a single run.
 const (
 	QueueExecutions  = "executions"
+	QueueBatches     = "batches"
 	QueueMaintenance = "maintenance"
 )
 
@@ -55,6 +57,10 @@ type Options struct {
 	// considered abandoned (its process died) and run again (default
 	// 2 min; it must exceed every job's timeout).
 	RescueAfter time.Duration
+	// BatchWorkers is how many batch items this process works at once
+	// (default 20). Each takes a slot under the per-workspace and per-key
+	// bounds first, or snoozes.
+	BatchWorkers int
 	// PollInterval is how often an idle SQLite queue looks for new jobs
 	// that another process enqueued (default 1 s; jobs enqueued by this
 	// process wake it at once).
@@ -76,6 +82,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.RescueAfter <= 0 {
 		o.RescueAfter = 2 * time.Minute
+	}
+	if o.BatchWorkers <= 0 {
+		o.BatchWorkers = 20
 	}
 	if o.PollInterval <= 0 {
 		o.PollInterval = time.Second
@@ -160,6 +169,7 @@ func (j *Jobs) Open(ctx context.Context) error {
 		cfg.Queues = map[string]river.QueueConfig{
 			river.QueueDefault: {MaxWorkers: 10},
 			QueueExecutions:    {MaxWorkers: j.opts.ExecutionWorkers},
+			QueueBatches:       {MaxWorkers: j.opts.BatchWorkers},
 			QueueMaintenance:   {MaxWorkers: 2},
 		}
 	}
@@ -218,6 +228,20 @@ func (j *Jobs) InsertTx(ctx context.Context, tx *store.Tx, args river.JobArgs, o
 		return 0, fmt.Errorf("enqueue %s: %w", args.Kind(), err)
 	}
 	return res.Job.ID, nil
+}
+
+// InsertManyTx enqueues many jobs inside a store transaction in one
+// statement per driver batch: a batch run's thousands of items commit with
+// the batch.
+func (j *Jobs) InsertManyTx(ctx context.Context, tx *store.Tx, args []river.JobArgs) error {
+	params := make([]river.InsertManyParams, len(args))
+	for i, a := range args {
+		params[i] = river.InsertManyParams{Args: a}
+	}
+	if _, err := j.client.InsertManyFastTx(ctx, tx.SQL(), params); err != nil {
+		return fmt.Errorf("enqueue %d jobs: %w", len(args), err)
+	}
+	return nil
 }
 
 // Insert enqueues a job on its own.

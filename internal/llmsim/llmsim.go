@@ -117,6 +117,10 @@ type Options struct {
 	Pace time.Duration
 	// RetryAfter is announced by Fault429 (default 1s; whole seconds).
 	RetryAfter time.Duration
+	// Latency, when set, delays the answer to every generation request,
+	// as a real model's thinking time does; concurrency tests and
+	// benchmarks need requests that overlap.
+	Latency time.Duration
 }
 
 // Simulator is an http.Handler speaking the three providers' wire formats.
@@ -128,6 +132,14 @@ type Simulator struct {
 	mu     sync.Mutex
 	queue  []Fault
 	models []string
+
+	// Generation requests being answered now, overall and by API key,
+	// and the most seen at once.
+	flightMu    sync.Mutex
+	inFlight    int
+	maxInFlight int
+	keyFlight   map[string]int
+	keyMax      map[string]int
 }
 
 // New returns a Simulator configured by opts.
@@ -141,7 +153,7 @@ func New(opts Options) *Simulator {
 	if opts.RetryAfter == 0 {
 		opts.RetryAfter = time.Second
 	}
-	s := &Simulator{opts: opts, queue: append([]Fault(nil), opts.Faults...)}
+	s := &Simulator{opts: opts, queue: append([]Fault(nil), opts.Faults...), keyFlight: map[string]int{}, keyMax: map[string]int{}}
 	for name := range opts.Models {
 		s.models = append(s.models, name)
 	}
@@ -180,9 +192,78 @@ func (s *Simulator) PushFaults(faults ...Fault) {
 // Requests is the number of generation requests received so far.
 func (s *Simulator) Requests() int64 { return s.requests.Load() }
 
+// MaxInFlight is the most generation requests the simulator has answered
+// at once since it started or ResetMaxInFlight, overall and by the API
+// key they presented.
+func (s *Simulator) MaxInFlight() (overall int, byKey map[string]int) {
+	s.flightMu.Lock()
+	defer s.flightMu.Unlock()
+	byKey = make(map[string]int, len(s.keyMax))
+	for k, n := range s.keyMax {
+		byKey[k] = n
+	}
+	return s.maxInFlight, byKey
+}
+
+// ResetMaxInFlight forgets the most-at-once counts.
+func (s *Simulator) ResetMaxInFlight() {
+	s.flightMu.Lock()
+	defer s.flightMu.Unlock()
+	s.maxInFlight = s.inFlight
+	s.keyMax = map[string]int{}
+	for k, n := range s.keyFlight {
+		s.keyMax[k] = n
+	}
+}
+
+// track counts a generation request in flight until the returned
+// function is called.
+func (s *Simulator) track(r *http.Request) func() {
+	key := presentedKey(r)
+	s.flightMu.Lock()
+	s.inFlight++
+	s.maxInFlight = max(s.maxInFlight, s.inFlight)
+	s.keyFlight[key]++
+	s.keyMax[key] = max(s.keyMax[key], s.keyFlight[key])
+	s.flightMu.Unlock()
+	return func() {
+		s.flightMu.Lock()
+		s.inFlight--
+		if s.keyFlight[key]--; s.keyFlight[key] == 0 {
+			delete(s.keyFlight, key)
+		}
+		s.flightMu.Unlock()
+	}
+}
+
+// presentedKey is the API key a request presents, in any provider's way.
+func presentedKey(r *http.Request) string {
+	if v, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
+		return v
+	}
+	for _, h := range []string{"x-api-key", "x-goog-api-key"} {
+		if v := r.Header.Get(h); v != "" {
+			return v
+		}
+	}
+	return r.URL.Query().Get("key")
+}
+
 // ServeHTTP routes a request to the provider it speaks to.
 func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	p := r.URL.Path
+	if r.Method == http.MethodPost {
+		defer s.track(r)()
+		if s.opts.Latency > 0 {
+			t := time.NewTimer(s.opts.Latency)
+			select {
+			case <-t.C:
+			case <-r.Context().Done():
+				t.Stop()
+				return
+			}
+		}
+	}
 	switch {
 	case r.Method == http.MethodPost && p == "/v1/chat/completions":
 		s.serveOpenAIChat(w, r)

@@ -287,3 +287,42 @@ func TestMaxTokensTruncates(t *testing.T) {
 		t.Errorf("got %s", b)
 	}
 }
+
+// TestLatencyAndMaxInFlight: with a latency, overlapping requests are
+// counted at once, overall and per key, whichever provider they speak.
+func TestLatencyAndMaxInFlight(t *testing.T) {
+	s := newServer(t, llmsim.Options{Latency: 150 * time.Millisecond})
+	start := time.Now()
+	done := make(chan int, 3)
+	for _, key := range []string{"a", "a", "b"} {
+		go func() {
+			req, _ := http.NewRequest(http.MethodPost, s.URL+"/v1/chat/completions", strings.NewReader(openAIBody+`}`))
+			req.Header.Set("Authorization", "Bearer "+key)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				done <- 0
+				return
+			}
+			resp.Body.Close()
+			done <- resp.StatusCode
+		}()
+	}
+	for range 3 {
+		if code := <-done; code != http.StatusOK {
+			t.Fatalf("status %d", code)
+		}
+	}
+	if took := time.Since(start); took < 150*time.Millisecond {
+		t.Fatalf("answered in %s, before the latency", took)
+	}
+	overall, byKey := s.Sim.MaxInFlight()
+	if overall != 3 || byKey["a"] != 2 || byKey["b"] != 1 {
+		t.Fatalf("max in flight = %d %v, want 3 and a:2 b:1", overall, byKey)
+	}
+	s.Sim.ResetMaxInFlight()
+	post(t, s.URL+"/v1/messages", `{"model":"claude-sonnet-4-5","max_tokens":10,"messages":[{"role":"user","content":"hi"}]}`,
+		map[string]string{"x-api-key": "c", "anthropic-version": "2023-06-01"})
+	if overall, byKey = s.Sim.MaxInFlight(); overall != 1 || byKey["c"] != 1 || byKey["a"] != 0 {
+		t.Fatalf("after reset = %d %v", overall, byKey)
+	}
+}

@@ -7,6 +7,7 @@ import {
   ChevronDownIcon,
   DownloadIcon,
   FileQuestionIcon,
+  LayersIcon,
   PencilIcon,
   SendIcon,
   Trash2Icon,
@@ -16,6 +17,7 @@ import { useRouter, useSearchParams } from "next/navigation";
 import { useState, type ReactNode } from "react";
 import { toast } from "sonner";
 
+import { BatchRunDialog } from "@/components/batch-run-dialog";
 import { ConfirmDialog } from "@/components/confirm-dialog";
 import { HighlightedPromptText } from "@/components/highlighted-prompt-text";
 import { PromptEditorForm } from "@/components/prompt-editor-form";
@@ -91,6 +93,7 @@ export function PromptDetail() {
 
   const [editing, setEditing] = useState(false);
   const [publishing, setPublishing] = useState(false);
+  const [batching, setBatching] = useState(false);
   const [confirm, setConfirm] = useState<"trash" | "purge" | null>(null);
   const [quota, setQuota] = useState<QuotaProblem | null>(null);
 
@@ -259,6 +262,12 @@ export function PromptDetail() {
                 </Button>
               </>
             ) : null}
+            {writable && !trashed ? (
+              <Button variant="outline" onClick={() => setBatching(true)}>
+                <LayersIcon aria-hidden="true" />
+                Run as batch
+              </Button>
+            ) : null}
             <Button variant="outline" onClick={() => void doExport()}>
               <DownloadIcon aria-hidden="true" />
               Export
@@ -389,6 +398,7 @@ export function PromptDetail() {
             </SheetContent>
           </Sheet>
           {publishing ? <PublishPromptDialog prompt={p} open={publishing} onOpenChange={setPublishing} /> : null}
+          {batching ? <BatchRunDialog prompt={p} open={batching} onOpenChange={setBatching} /> : null}
         </>
       ) : null}
       <ConfirmDialog

@@ -3,6 +3,7 @@ import {
   HomeIcon,
   KeyRoundIcon,
   KeySquareIcon,
+  LayersIcon,
   LibraryIcon,
   ServerCrashIcon,
   SettingsIcon,
@@ -26,6 +27,7 @@ export const mainNav: readonly NavItem[] = [
   { title: "Prompts", href: "/prompts/", icon: LibraryIcon, match: "/prompts" },
   { title: "Chains", href: "/chains/", icon: WorkflowIcon, match: "/chains" },
   { title: "History", href: "/history/", icon: HistoryIcon, match: "/history" },
+  { title: "Batches", href: "/batches/", icon: LayersIcon, match: "/batches" },
   { title: "Settings", href: "/settings/profile/", icon: SettingsIcon, match: "/settings" },
 ];
 

@@ -51,6 +51,17 @@ import {
 } from "@/lib/validations/job";
 import { meSchema, type Me } from "@/lib/validations/me";
 import {
+  batchItemListSchema,
+  batchListSchema,
+  batchSchema,
+  type Batch,
+  type BatchItemList,
+  type BatchItemStatus,
+  type BatchList,
+  type BatchStatus,
+  type CreateBatchRequest,
+} from "@/lib/validations/batch";
+import {
   exportDocumentSchema,
   importProgressSchema,
   importResultSchema,
@@ -180,6 +191,8 @@ interface RequestOptions {
   method?: "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
   query?: Record<string, QueryValue>;
   body?: unknown;
+  /** A body sent as is with its own content type (a CSV upload), instead of body as JSON. */
+  raw?: { contentType: string; data: string };
   signal?: AbortSignal;
   /**
    * A token to send instead of the user's session (the superusers' console).
@@ -265,13 +278,14 @@ async function send(path: string, options: RequestOptions): Promise<Response> {
   const auth = options.token === undefined ? authHeaders() : { Authorization: `Bearer ${options.token}` };
   const headers: Record<string, string> = { Accept: "application/json", ...auth };
   if (options.body !== undefined) headers["Content-Type"] = "application/json";
+  if (options.raw) headers["Content-Type"] = options.raw.contentType;
 
   let res: Response;
   try {
     res = await fetch(buildUrl(path, options.query), {
       method: options.method ?? "GET",
       headers,
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      body: options.raw ? options.raw.data : options.body === undefined ? undefined : JSON.stringify(options.body),
       signal: options.signal,
       credentials: "same-origin",
     });
@@ -649,7 +663,7 @@ export async function readRunEvents(
 }
 
 /**
- * POSTs a JSON body asking for Server-Sent Events. Network failures become
+ * POSTs a JSON body (or GETs) asking for Server-Sent Events. Network failures become
  * ApiErrors (aborts stay AbortErrors) and problem answers are thrown; a 401
  * signs the user out.
  */
@@ -657,12 +671,17 @@ async function postForEvents(
   url: string,
   body: string | undefined,
   signal: AbortSignal | undefined,
+  method: "POST" | "GET" = "POST",
 ): Promise<{ res: Response; requestId: string | null }> {
   let res: Response;
   try {
     res = await fetch(url, {
-      method: "POST",
-      headers: { Accept: "text/event-stream", "Content-Type": "application/json", ...authHeaders() },
+      method,
+      headers: {
+        Accept: "text/event-stream",
+        ...(method === "POST" ? { "Content-Type": "application/json" } : {}),
+        ...authHeaders(),
+      },
       body,
       signal,
       credentials: "same-origin",
@@ -910,4 +929,112 @@ export function retryAdminJob(token: string, id: number): Promise<AdminJob> {
 /** `POST /api/v1/admin/jobs/{id}/cancel` with a superuser token: cancels a job that has not ended. */
 export function cancelAdminJob(token: string, id: number): Promise<AdminJob> {
   return requestJson(`${adminJobPath(id)}/cancel`, adminJobSchema, { method: "POST", token });
+}
+
+// ---------------------------------------------------------------------------
+// Batch runs
+
+const batchPath = (id: string) => `/batches/${encodeURIComponent(id)}`;
+
+/**
+ * `POST /api/v1/prompts/{id}/batches`: checks every row and starts the
+ * batch; a CSV upload is sent as text/csv for the server to parse, JSON rows
+ * as JSON. Invalid rows are an invalid_rows ApiError whose `extra.rows`
+ * names them; nothing is started then.
+ */
+export function createBatch(promptId: string, request: CreateBatchRequest): Promise<Batch> {
+  const { upload, models, version } = request;
+  if (upload.kind === "csv") {
+    return requestJson(`${promptPath(promptId)}/batches`, batchSchema, {
+      method: "POST",
+      query: { models: models.join(","), version: version === undefined ? undefined : String(version) },
+      raw: { contentType: "text/csv", data: upload.text },
+    });
+  }
+  return requestJson(`${promptPath(promptId)}/batches`, batchSchema, {
+    method: "POST",
+    body: { models, version, rows: upload.rows },
+  });
+}
+
+/** Filters and paging of `GET /api/v1/batches`. */
+export interface ListBatchesParams {
+  workspace?: string;
+  prompt?: string;
+  status?: BatchStatus;
+  page?: number;
+  perPage?: number;
+}
+
+/** `GET /api/v1/batches`: one page of a workspace's batches, newest first. */
+export function listBatches(params: ListBatchesParams = {}, options: ReadOptions = {}): Promise<BatchList> {
+  return requestJson("/batches", batchListSchema, {
+    query: {
+      workspace: params.workspace,
+      prompt: params.prompt || undefined,
+      status: params.status,
+      page: params.page ?? 1,
+      perPage: params.perPage ?? 20,
+    },
+    signal: options.signal,
+  });
+}
+
+/** `GET /api/v1/batches/{id}`: a batch and its exact progress. */
+export function getBatch(id: string, options: ReadOptions = {}): Promise<Batch> {
+  return requestJson(batchPath(id), batchSchema, { signal: options.signal });
+}
+
+/** `GET /api/v1/batches/{id}/items`: one page of its items with their outcomes, in row order. */
+export function listBatchItems(
+  id: string,
+  params: { status?: BatchItemStatus; page?: number; perPage?: number } = {},
+  options: ReadOptions = {},
+): Promise<BatchItemList> {
+  return requestJson(`${batchPath(id)}/items`, batchItemListSchema, {
+    query: { status: params.status, page: params.page ?? 1, perPage: params.perPage ?? 20 },
+    signal: options.signal,
+  });
+}
+
+/** `POST /api/v1/batches/{id}/cancel`: pending items never run; running ones finish. */
+export function cancelBatch(id: string): Promise<Batch> {
+  return requestJson(`${batchPath(id)}/cancel`, batchSchema, { method: "POST" });
+}
+
+/**
+ * `GET /api/v1/batches/{id}/events`: calls onProgress with the batch at once
+ * and whenever its counters change, and resolves with the batch once every
+ * item has settled. Abort the signal to stop following.
+ */
+export async function followBatch(
+  id: string,
+  options: { onProgress: (batch: Batch) => void; signal?: AbortSignal },
+): Promise<Batch> {
+  const { res, requestId } = await postForEvents(buildUrl(`${batchPath(id)}/events`), undefined, options.signal, "GET");
+  if (!res.body) throw invalidResponse(res.status, requestId);
+  let last: Batch | null = null;
+  for await (const ev of readSse(res.body, options.signal)) {
+    let data: unknown;
+    try {
+      data = JSON.parse(ev.data);
+    } catch {
+      continue;
+    }
+    const parsed = batchSchema.safeParse(data);
+    if (!parsed.success) continue;
+    last = parsed.data;
+    options.onProgress(parsed.data);
+    if (ev.event === "done") return parsed.data;
+  }
+  // The stream ended early (a proxy's timeout, the server restarting): the
+  // caller follows again.
+  if (last) return last;
+  throw invalidResponse(res.status, requestId);
+}
+
+/** `GET /api/v1/batches/{id}/results?format=`: the results file, to save. */
+export async function fetchBatchResults(id: string, format: "csv" | "json"): Promise<Blob> {
+  const res = await send(`${batchPath(id)}/results`, { query: { format } });
+  return res.blob();
 }
