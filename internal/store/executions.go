@@ -58,6 +58,9 @@ func (db *DB) FinishExecution(ctx context.Context, x *krowoc.Execution) error {
 				return err
 			}
 		}
+		if err := bumpPromptStats(ctx, tx, x); err != nil {
+			return err
+		}
 		return nil
 	})
 }
