@@ -11,6 +11,8 @@ require (
 	modernc.org/sqlite v1.55.0
 )
 
+require golang.org/x/time v0.6.0
+
 require (
 	cloud.google.com/go v0.116.0 // indirect
 	cloud.google.com/go/auth v0.9.3 // indirect

@@ -56,8 +56,10 @@ type prepared struct {
 }
 
 // prepare runs every check before a provider call: version, model,
-// whitelist, variables, parameters and key. Nothing is written.
-func (s *Server) prepare(e *core.RequestEvent, p *krowoc.Prompt, in executeInput) (*prepared, error) {
+// whitelist, variables, parameters and key. The key comes from, and the
+// execution is recorded in, workspaceID: the prompt's own, or the caller's
+// for someone else's public prompt. Nothing is written.
+func (s *Server) prepare(e *core.RequestEvent, p *krowoc.Prompt, workspaceID string, in executeInput) (*prepared, error) {
 	ctx := e.Request.Context()
 	var v krowoc.Validation
 
@@ -144,7 +146,7 @@ func (s *Server) prepare(e *core.RequestEvent, p *krowoc.Prompt, in executeInput
 	}
 
 	providerID := entry.Provider()
-	cred, err := s.pickCredential(e, p.WorkspaceID, providerID, in.CredentialID)
+	cred, err := s.pickCredential(e, workspaceID, providerID, in.CredentialID)
 	if err != nil {
 		return nil, err
 	}
@@ -167,7 +169,7 @@ func (s *Server) prepare(e *core.RequestEvent, p *krowoc.Prompt, in executeInput
 	}
 	return &prepared{
 		exec: &krowoc.Execution{
-			WorkspaceID: p.WorkspaceID, UserID: callerOf(e).user.ID, PromptID: p.ID, PromptVersion: version,
+			WorkspaceID: workspaceID, UserID: callerOf(e).user.ID, PromptID: p.ID, PromptVersion: version,
 			Model: model, Provider: providerID, CredentialID: cred.ID, Variables: in.Variables, Params: params,
 			RequestID: logging.RequestID(ctx),
 		},
@@ -233,24 +235,18 @@ func (s *Server) handleRerun(e *core.RequestEvent) error {
 	if x.PromptVersion != nil {
 		in.Version = json.RawMessage(strconv.Itoa(*x.PromptVersion))
 	}
+	if p, err := s.db.GetPrompt(e.Request.Context(), x.PromptID); err == nil && p.WorkspaceID != x.WorkspaceID {
+		// A run of someone else's public prompt runs again on its current
+		// published version, with the same workspace's keys.
+		return s.executePublic(e, p, x.WorkspaceID, in)
+	}
 	return s.execute(e, x.PromptID, in)
 }
 
 // execute runs the prompt per in; see handleExecutePrompt.
 func (s *Server) execute(e *core.RequestEvent, promptID string, in executeInput) error {
-	models := in.Models
-	sideBySide := len(models) > 0
-	switch {
-	case sideBySide && in.Model != "":
-		var v krowoc.Validation
-		v.Add("models", "conflict", "Give either model or models, not both.")
-		return v.Err()
-	case len(models) > maxSideBySide:
-		var v krowoc.Validation
-		v.Add("models", "too_many", fmt.Sprintf("Compare at most %d models at once.", maxSideBySide))
-		return v.Err()
-	case !sideBySide:
-		models = []string{in.Model}
+	if err := checkModels(in); err != nil {
+		return err
 	}
 	p, err := s.promptFor(e, promptID, krowoc.ActionWrite)
 	if err != nil {
@@ -259,12 +255,42 @@ func (s *Server) execute(e *core.RequestEvent, promptID string, in executeInput)
 	if p.DeletedAt != nil {
 		return krowoc.NotFound("prompt")
 	}
+	return s.executeIn(e, p, p.WorkspaceID, in)
+}
+
+// checkModels validates the choice between one model and side by side.
+func checkModels(in executeInput) error {
+	switch {
+	case len(in.Models) > 0 && in.Model != "":
+		var v krowoc.Validation
+		v.Add("models", "conflict", "Give either model or models, not both.")
+		return v.Err()
+	case len(in.Models) > maxSideBySide:
+		var v krowoc.Validation
+		v.Add("models", "too_many", fmt.Sprintf("Compare at most %d models at once.", maxSideBySide))
+		return v.Err()
+	}
+	return nil
+}
+
+// executeIn runs p per in with workspaceID's keys, recording the
+// executions there.
+func (s *Server) executeIn(e *core.RequestEvent, p *krowoc.Prompt, workspaceID string, in executeInput) error {
+	if err := checkModels(in); err != nil {
+		return err
+	}
+	models := in.Models
+	sideBySide := len(models) > 0
+	if !sideBySide {
+		models = []string{in.Model}
+	}
+	var err error
 	preps := make([]*prepared, len(models))
 	seen := map[string]bool{}
 	for i, model := range models {
 		one := in
 		one.Model = model
-		if preps[i], err = s.prepare(e, p, one); err != nil {
+		if preps[i], err = s.prepare(e, p, workspaceID, one); err != nil {
 			return err
 		}
 		if seen[preps[i].exec.Model] {

@@ -43,6 +43,9 @@ type Options struct {
 	// FirstTokenTimeout bounds the wait for a stream's first token
 	// (default 30 s).
 	ExecutionTimeout, FirstTokenTimeout time.Duration
+	// VoteLimits rate-limit votes per user and per IP; zero values take
+	// the defaults (DefaultVoteLimits).
+	VoteLimits VoteLimits
 }
 
 // Server holds what the handlers share. Create it with New and register it
@@ -63,6 +66,8 @@ type Server struct {
 	// ensured remembers users whose personal workspace exists, so the check
 	// costs one map lookup after the first request.
 	ensured sync.Map
+
+	votes *voteLimiter
 
 	routes []Route
 }
@@ -100,6 +105,7 @@ func New(app core.App, db *store.DB, log *slog.Logger, opts Options) *Server {
 		catalog:   opts.Catalog,
 		secrets:   opts.Secrets,
 		providers: map[string]provider.Provider{},
+		votes:     newVoteLimiter(opts.VoteLimits),
 	}
 }
 
@@ -146,6 +152,17 @@ func (s *Server) Bind(r *router.Router[*core.RequestEvent]) {
 	bindModelAPI(s, authed)
 	bindCredentialAPI(s, authed)
 	bindExecutionAPI(s, authed)
+	bindVoteAPI(s, authed)
+
+	// Public pages: no sign-in needed; a valid token only personalizes.
+	open := group{s, "/api/v1", v1.Group("")}
+	open.rg.BindFunc(s.optionalAuthMiddleware)
+	bindLeaderboardAPI(s, open)
+	bindPublicPromptAPI(s, open)
+
+	superusers := group{s, "/api/v1", v1.Group("")}
+	superusers.rg.BindFunc(s.superuserMiddleware)
+	bindLeaderboardAdminAPI(s, superusers)
 
 	// Unknown /api/v1 paths answer with a problem, not the web app.
 	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {

@@ -27,6 +27,7 @@ import (
 	"github.com/krowoc/krowoc/internal/api"
 	"github.com/krowoc/krowoc/internal/catalog"
 	"github.com/krowoc/krowoc/internal/config"
+	"github.com/krowoc/krowoc/internal/leaderboard"
 	"github.com/krowoc/krowoc/internal/logging"
 	"github.com/krowoc/krowoc/internal/secret"
 	"github.com/krowoc/krowoc/internal/store"
@@ -236,7 +237,8 @@ func (p *program) serve(ctx context.Context, httpAddr string, origins []string) 
 
 // startHousekeeping runs periodic upkeep until the returned stop is called:
 // purging prompts that have been in the trash past their retention (at
-// start and hourly) and, hourly, refreshing the query planner's statistics.
+// start and hourly), scoring the leaderboard (hourly) and, hourly,
+// refreshing the query planner's statistics.
 // Statistics are never gathered at start: on a new, empty database they
 // would tell the planner every table is tiny.
 func (p *program) startHousekeeping(db *store.DB) (stop func()) {
@@ -253,6 +255,7 @@ func (p *program) startHousekeeping(db *store.DB) (stop func()) {
 	go func() {
 		defer close(done)
 		purge()
+		p.scoreLeaderboard(ctx, db, true)
 		tick := time.NewTicker(time.Hour)
 		defer tick.Stop()
 		for {
@@ -265,9 +268,31 @@ func (p *program) startHousekeeping(db *store.DB) (stop func()) {
 				p.log.Warn("optimize the domain database", "error", err)
 			}
 			purge()
+			p.scoreLeaderboard(ctx, db, false)
 		}
 	}()
 	return func() { cancel(); <-done }
+}
+
+// scoreLeaderboard runs the leaderboard's scoring (hourly, until the job
+// system schedules it). At start it runs only when the last run is over an
+// hour old, so restarts do not crowd the hour-to-hour snapshots.
+func (p *program) scoreLeaderboard(ctx context.Context, db *store.DB, atStart bool) {
+	now := db.Now()
+	if atStart {
+		board, err := db.Leaderboard(ctx)
+		if err == nil && board.Run != nil && now.Sub(board.Run.ComputedAt) < time.Hour {
+			return
+		}
+	}
+	res, err := leaderboard.Run(ctx, db, now)
+	if err != nil {
+		if ctx.Err() == nil {
+			p.log.Error("leaderboard scoring run", "error", err)
+		}
+		return
+	}
+	p.log.Info("leaderboard scored", "run_id", res.ID, "candidates", res.Candidates, "entries", res.Entries, "duration_ms", res.DurationMS)
 }
 
 func (p *program) migrateCommand() *cobra.Command {
