@@ -8,10 +8,9 @@ require (
 	github.com/pocketbase/pocketbase v0.39.11
 	github.com/prometheus/client_golang v1.25.0
 	github.com/spf13/cobra v1.10.2
+	golang.org/x/time v0.6.0
 	modernc.org/sqlite v1.55.0
 )
-
-require golang.org/x/time v0.6.0
 
 require (
 	cloud.google.com/go v0.116.0 // indirect
