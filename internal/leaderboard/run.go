@@ -11,7 +11,8 @@ import (
 // Result is a finished scoring run and the entries it stored.
 type Result struct {
 	store.BoardRun
-	Entries []store.BoardEntry `json:"entries"`
+	// Ranked is the stored snapshot, best first.
+	Ranked []store.BoardEntry `json:"ranked"`
 }
 
 // Window is the activity window of a run at now: the 24 hours ending at
@@ -51,7 +52,7 @@ func Run(ctx context.Context, db *store.DB, now time.Time) (*Result, error) {
 	}
 	res := &Result{
 		BoardRun: store.BoardRun{ComputedAt: now.UTC().Truncate(time.Millisecond), Candidates: len(pool), Entries: len(entries), MaxE: maxE, MaxV: maxV},
-		Entries:  entries,
+		Ranked:   entries,
 	}
 	res.DurationMS = time.Since(started).Milliseconds()
 	if err := db.SaveLeaderboardRun(ctx, &res.BoardRun, entries, now.Add(-Retention)); err != nil {

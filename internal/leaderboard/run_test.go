@@ -114,7 +114,7 @@ func TestRunOnBothDatabases(t *testing.T) {
 			t.Fatalf("first run = %+v, want 3 candidates, maxE 4 (Beta), maxV 0", first.BoardRun)
 		}
 		got := map[string]store.BoardEntry{}
-		for _, e := range first.Entries {
+		for _, e := range first.Ranked {
 			got[e.PromptID] = e
 		}
 		if _, ok := got[hidden]; ok {
@@ -152,8 +152,8 @@ func TestRunOnBothDatabases(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if second.Entries[0].PromptID != alpha || second.Entries[1].PromptID != beta {
-			t.Fatalf("second run order = %v, %v", second.Entries[0].PromptID, second.Entries[1].PromptID)
+		if second.Ranked[0].PromptID != alpha || second.Ranked[1].PromptID != beta {
+			t.Fatalf("second run order = %v, %v", second.Ranked[0].PromptID, second.Ranked[1].PromptID)
 		}
 		board, err := db.Leaderboard(ctx)
 		if err != nil {
@@ -177,8 +177,8 @@ func TestRunOnBothDatabases(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if third.MaxE != 0 || third.Entries[0].PromptID != alpha || third.Entries[0].E != 0 {
-			t.Fatalf("third run = %+v first %+v", third.BoardRun, third.Entries[0])
+		if third.MaxE != 0 || third.Ranked[0].PromptID != alpha || third.Ranked[0].E != 0 {
+			t.Fatalf("third run = %+v first %+v", third.BoardRun, third.Ranked[0])
 		}
 
 		// A prompt made private after a run disappears from the board at once.
