@@ -163,7 +163,7 @@ func seed(ctx context.Context, db *store.DB, c config, now time.Time) error {
 		n := min(c.chunk, c.executions-done)
 		q := fmt.Sprintf(`INSERT INTO executions (id, workspace_id, user_id, prompt_id, prompt_version, model, provider, status,
 			attempts, created_at, finished_at)
-			SELECT 'x' || i, 'ws' || (i %% %d), 'u' || (i * 7919 %% %d), 'p' || floor(%d * power(random(), 3))::int, 1,
+			SELECT 'x' || i, 'ws' || (i %% %d), 'u' || (i::bigint * 7919 %% %d), 'p' || floor(%d * power(random(), 3))::int, 1,
 				'openai:gpt-4o-mini', 'openai', CASE WHEN random() < 0.95 THEN 'succeeded' ELSE 'failed' END, 1, t, t + 900
 			FROM (SELECT i, ? - (random() * ? * ?)::bigint AS t FROM generate_series(%d, %d) i) s`,
 			c.authors, c.users, c.prompts, done, done+n-1)

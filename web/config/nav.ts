@@ -1,4 +1,14 @@
-import { HistoryIcon, HomeIcon, KeyRoundIcon, KeySquareIcon, LibraryIcon, SettingsIcon, UserIcon, type LucideIcon } from "lucide-react";
+import {
+  HistoryIcon,
+  HomeIcon,
+  KeyRoundIcon,
+  KeySquareIcon,
+  LibraryIcon,
+  SettingsIcon,
+  TrophyIcon,
+  UserIcon,
+  type LucideIcon,
+} from "lucide-react";
 
 /** One link of a navigation menu. */
 export interface NavItem {
@@ -14,6 +24,7 @@ export const mainNav: readonly NavItem[] = [
   { title: "Home", href: "/", icon: HomeIcon },
   { title: "Prompts", href: "/prompts/", icon: LibraryIcon, match: "/prompts" },
   { title: "History", href: "/history/", icon: HistoryIcon, match: "/history" },
+  { title: "Leaderboard", href: "/leaderboard/", icon: TrophyIcon, match: "/leaderboard" },
   { title: "Settings", href: "/settings/profile/", icon: SettingsIcon, match: "/settings" },
 ];
 
