@@ -333,6 +333,20 @@ func measureEndpoint(ctx context.Context, db *store.DB, c config, last *leaderbo
 	defer ts.Close()
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4}}
 	fmt.Printf("leaderboard: run %s, %d ranked prompts, %d authors\n", last.ID, len(board.Rows), len(made))
+	// The store's part alone: the latest runs and the ranked rows.
+	var reads []time.Duration
+	for i := range c.warmup + c.requests {
+		start := time.Now()
+		if _, err := db.Leaderboard(ctx); err != nil {
+			return err
+		}
+		if i >= c.warmup {
+			reads = append(reads, time.Since(start))
+		}
+	}
+	slices.Sort(reads)
+	fmt.Printf("store.Leaderboard, %d reads: p50 %.2f ms, p95 %.2f ms, p99 %.2f ms\n", len(reads),
+		ms(reads[len(reads)/2]), ms(reads[len(reads)*95/100]), ms(reads[len(reads)*99/100]))
 	for _, v := range []struct{ name, token string }{{"anonymous", ""}, {"signed in", token}} {
 		var lat []time.Duration
 		for i := range c.warmup + c.requests {

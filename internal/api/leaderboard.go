@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -169,23 +170,78 @@ func sortBoard(rows []store.BoardRow, by string) {
 	})
 }
 
-// authorNames returns the display names of users, read from Pocketbase in
-// one query. Users without a name (or gone) map to "": e-mail addresses are
-// never shown publicly.
+// authorNames returns the display names of users, from the name cache or
+// else read from Pocketbase in one query. Users without a name (or gone)
+// map to "": e-mail addresses are never shown publicly.
 func (s *Server) authorNames(ids []string) map[string]string {
-	out := map[string]string{}
-	uniq := slices.Compact(slices.Sorted(slices.Values(ids)))
-	if len(uniq) == 0 {
+	out := make(map[string]string, len(ids))
+	var missing []string
+	for _, id := range slices.Compact(slices.Sorted(slices.Values(ids))) {
+		if name, ok := s.names.get(id); ok {
+			out[id] = name
+		} else {
+			missing = append(missing, id)
+		}
+	}
+	if len(missing) == 0 {
 		return out
 	}
-	records, err := s.app.FindRecordsByIds(accounts.Collection, uniq)
+	records, err := s.app.FindRecordsByIds(accounts.Collection, missing)
 	if err != nil {
 		return out
 	}
 	for _, r := range records {
-		out[r.Id] = r.GetString("name")
+		name := r.GetString("name")
+		out[r.Id] = name
+		s.names.put(r.Id, name)
 	}
 	return out
+}
+
+// nameCache remembers users' display names for public pages. Pocketbase's
+// user update and delete hooks drop an entry at once (see New); entries
+// also expire, for names changed by another node.
+type nameCache struct {
+	mu      sync.Mutex
+	entries map[string]cachedName
+}
+
+type cachedName struct {
+	name    string
+	expires time.Time
+}
+
+// nameCacheTTL bounds how long another node's rename can go unseen.
+const nameCacheTTL = time.Minute
+
+// nameCacheMax bounds memory; past it the cache starts over.
+const nameCacheMax = 10_000
+
+func newNameCache() *nameCache { return &nameCache{entries: map[string]cachedName{}} }
+
+func (c *nameCache) get(id string) (string, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.entries[id]
+	if !ok || time.Now().After(e.expires) {
+		return "", false
+	}
+	return e.name, true
+}
+
+func (c *nameCache) put(id, name string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.entries) >= nameCacheMax {
+		c.entries = make(map[string]cachedName, nameCacheMax)
+	}
+	c.entries[id] = cachedName{name: name, expires: time.Now().Add(nameCacheTTL)}
+}
+
+func (c *nameCache) forget(id string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.entries, id)
 }
 
 // handleLeaderboardRun runs the scoring now (superusers only) and answers

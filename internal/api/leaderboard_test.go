@@ -112,6 +112,18 @@ func TestPublicPromptsNeverLeak(t *testing.T) {
 			if p["author"].(map[string]any)["name"] != "ann" || strings.Contains(string(e.do("GET", "/api/v1/public/prompts/"+pub, "", nil).body), "@example.com") {
 				t.Fatalf("author = %v", p["author"])
 			}
+			// A rename shows at once: Pocketbase's update hook drops the cached name.
+			rec, err := e.app.FindAuthRecordByEmail(accounts.Collection, "ann@example.com")
+			if err != nil {
+				t.Fatal(err)
+			}
+			rec.Set("name", "Ann Renamed")
+			if err := e.app.Save(rec); err != nil {
+				t.Fatal(err)
+			}
+			if got := e.do("GET", "/api/v1/public/prompts/"+pub, "", nil).json(t)["author"].(map[string]any)["name"]; got != "Ann Renamed" {
+				t.Fatalf("author after rename = %v", got)
+			}
 		})
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/router"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/krowoc/krowoc/internal/accounts"
 	"github.com/krowoc/krowoc/internal/catalog"
 	"github.com/krowoc/krowoc/internal/krowoc"
 	"github.com/krowoc/krowoc/internal/provider"
@@ -68,6 +69,8 @@ type Server struct {
 	ensured sync.Map
 
 	votes *voteLimiter
+	// names caches users' display names for public pages.
+	names *nameCache
 
 	routes []Route
 }
@@ -95,8 +98,16 @@ func New(app core.App, db *store.DB, log *slog.Logger, opts Options) *Server {
 	if opts.Secrets == nil {
 		opts.Secrets, _ = secret.New(secret.NewMasterKey())
 	}
+	names := newNameCache()
+	forget := func(e *core.RecordEvent) error {
+		names.forget(e.Record.Id)
+		return e.Next()
+	}
+	app.OnRecordAfterUpdateSuccess(accounts.Collection).BindFunc(forget)
+	app.OnRecordAfterDeleteSuccess(accounts.Collection).BindFunc(forget)
 	return &Server{
 		app:       app,
+		names:     names,
 		db:        db,
 		log:       log,
 		maxBody:   opts.MaxBodyBytes,
