@@ -18,6 +18,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"runtime/pprof"
 	"slices"
 	"time"
 
@@ -38,6 +39,7 @@ type config struct {
 	authors, users, days, chunk int
 	runs, requests, warmup      int
 	reuse                       bool
+	cpuprofile                  string
 }
 
 func main() {
@@ -55,6 +57,7 @@ func main() {
 	flag.IntVar(&c.requests, "requests", 1000, "leaderboard requests to time")
 	flag.IntVar(&c.warmup, "warmup", 50, "requests sent first and not timed")
 	flag.BoolVar(&c.reuse, "reuse", false, "reuse an already seeded schema")
+	flag.StringVar(&c.cpuprofile, "cpuprofile", "", "write a CPU profile of the endpoint requests to this file")
 	flag.Parse()
 	if c.url == "" {
 		fmt.Fprintln(os.Stderr, "boardbench: give -url or KROWOC_BENCH_DATABASE_URL")
@@ -281,7 +284,7 @@ func measureEndpoint(ctx context.Context, db *store.DB, c config, last *leaderbo
 	if err != nil {
 		return err
 	}
-	board, err := db.Leaderboard(ctx)
+	board, err := db.Leaderboard(ctx, "")
 	if err != nil {
 		return err
 	}
@@ -332,12 +335,23 @@ func measureEndpoint(ctx context.Context, db *store.DB, c config, last *leaderbo
 	ts := httptest.NewServer(mux)
 	defer ts.Close()
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4}}
+	if c.cpuprofile != "" {
+		f, err := os.Create(c.cpuprofile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	fmt.Printf("leaderboard: run %s, %d ranked prompts, %d authors\n", last.ID, len(board.Rows), len(made))
 	// The store's part alone: the latest runs and the ranked rows.
 	var reads []time.Duration
 	for i := range c.warmup + c.requests {
 		start := time.Now()
-		if _, err := db.Leaderboard(ctx); err != nil {
+		if _, err := db.Leaderboard(ctx, ""); err != nil {
 			return err
 		}
 		if i >= c.warmup {

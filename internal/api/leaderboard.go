@@ -105,8 +105,11 @@ func (s *Server) handleLeaderboard(e *core.RequestEvent) error {
 	if err := v.Err(); err != nil {
 		return err
 	}
-	ctx := e.Request.Context()
-	board, err := s.db.Leaderboard(ctx)
+	viewer := ""
+	if c := callerOf(e); c != nil {
+		viewer = c.user.ID
+	}
+	board, err := s.db.Leaderboard(e.Request.Context(), viewer)
 	if err != nil {
 		return err
 	}
@@ -118,16 +121,9 @@ func (s *Server) handleLeaderboard(e *core.RequestEvent) error {
 	if len(rows) > limit {
 		rows = rows[:limit]
 	}
-	ids := make([]string, len(rows))
 	authorIDs := make([]string, len(rows))
 	for i, r := range rows {
-		ids[i], authorIDs[i] = r.PromptID, r.AuthorID
-	}
-	mine := map[string]int{}
-	if c := callerOf(e); c != nil {
-		if mine, err = s.db.MyVotes(ctx, c.user.ID, ids); err != nil {
-			return err
-		}
+		authorIDs[i] = r.AuthorID
 	}
 	names := s.authorNames(authorIDs)
 	resp := boardResponse{Run: board.Run, PreviousRunAt: board.PreviousRunAt, Sort: sortBy, Tag: tag, Items: make([]boardItem, len(rows)), Total: len(rows)}
@@ -139,7 +135,7 @@ func (s *Server) handleLeaderboard(e *core.RequestEvent) error {
 			Author:        author{ID: r.AuthorID, Name: names[r.AuthorID]},
 			Executions24h: r.E,
 			Activity:      r.Activity,
-			Votes:         krowoc.VoteTally{Up: r.VotesUp, Down: r.VotesDown, Net: r.VotesUp - r.VotesDown, Mine: mine[r.PromptID]},
+			Votes:         krowoc.VoteTally{Up: r.VotesUp, Down: r.VotesDown, Net: r.VotesUp - r.VotesDown, Mine: r.Mine},
 			Forks:         r.Forks,
 			Scores:        boardScores{Weighted: r.Weighted, Wilson: r.Wilson, Decay: r.Decay, Final: r.Final},
 		}

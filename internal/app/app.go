@@ -280,7 +280,7 @@ func (p *program) startHousekeeping(db *store.DB) (stop func()) {
 func (p *program) scoreLeaderboard(ctx context.Context, db *store.DB, atStart bool) {
 	now := db.Now()
 	if atStart {
-		board, err := db.Leaderboard(ctx)
+		board, err := db.Leaderboard(ctx, "")
 		if err == nil && board.Run != nil && now.Sub(board.Run.ComputedAt) < time.Hour {
 			return
 		}

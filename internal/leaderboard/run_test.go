@@ -155,7 +155,7 @@ func TestRunOnBothDatabases(t *testing.T) {
 		if second.Ranked[0].PromptID != alpha || second.Ranked[1].PromptID != beta {
 			t.Fatalf("second run order = %v, %v", second.Ranked[0].PromptID, second.Ranked[1].PromptID)
 		}
-		board, err := db.Leaderboard(ctx)
+		board, err := db.Leaderboard(ctx, "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -169,6 +169,13 @@ func TestRunOnBothDatabases(t *testing.T) {
 		if top.PromptID != alpha || top.Rank != 1 || top.PreviousRank == nil || *top.PreviousRank != 2 ||
 			top.Title != "Alpha" || top.AuthorID != "ann" || top.VotesUp != 3 || top.Version != 1 || len(top.Tags) != 1 {
 			t.Fatalf("top row = %+v", top)
+		}
+		var counted int64
+		for _, n := range top.Activity {
+			counted += n
+		}
+		if len(top.Activity) != store.Slots || counted != 3 || top.Activity[21] != 3 {
+			t.Fatalf("top row activity = %v, want the script's 3 counted runs two hours before", top.Activity)
 		}
 
 		// After 25 hours the executions left the window; only votes remain.
@@ -185,7 +192,7 @@ func TestRunOnBothDatabases(t *testing.T) {
 		if _, err := db.UpdatePrompt(ctx, alpha, "ann", func(p *krowoc.Prompt) error { p.Visibility = krowoc.VisibilityPrivate; return nil }); err != nil {
 			t.Fatal(err)
 		}
-		board, err = db.Leaderboard(ctx)
+		board, err = db.Leaderboard(ctx, "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -200,7 +207,7 @@ func TestRunOnBothDatabases(t *testing.T) {
 		if _, err := leaderboard.Run(ctx, db, c.now); err != nil {
 			t.Fatal(err)
 		}
-		board, _ = db.Leaderboard(ctx)
+		board, _ = db.Leaderboard(ctx, "")
 		if board.PreviousRunAt != nil {
 			t.Fatalf("the runs before the retention are still there: previous %v", board.PreviousRunAt)
 		}

@@ -131,35 +131,3 @@ func voteTally(ctx context.Context, q queryer, promptID, userID string) (krowoc.
 	}
 	return t, nil
 }
-
-// MyVotes returns userID's votes on the given prompts; prompts without a
-// vote are absent.
-func (db *DB) MyVotes(ctx context.Context, userID string, promptIDs []string) (map[string]int, error) {
-	out := map[string]int{}
-	if userID == "" || len(promptIDs) == 0 {
-		return out, nil
-	}
-	args := []any{userID}
-	marks := make([]byte, 0, 3*len(promptIDs))
-	for i, id := range promptIDs {
-		if i > 0 {
-			marks = append(marks, ", "...)
-		}
-		marks = append(marks, '?')
-		args = append(args, id)
-	}
-	rows, err := db.reader().query(ctx, `SELECT prompt_id, value FROM votes WHERE user_id = ? AND prompt_id IN (`+string(marks)+`)`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("my votes: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id string
-		var v int
-		if err := rows.Scan(&id, &v); err != nil {
-			return nil, err
-		}
-		out[id] = v
-	}
-	return out, rows.Err()
-}
