@@ -48,7 +48,7 @@ test("run a prompt: stream, stop, compare, history, re-run", async ({ page }) =>
 
   await test.step("create a prompt with a {{name}} variable", async () => {
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Prompts" }).click();
-    await page.getByRole("button", { name: "New Prompt", exact: true }).click();
+    await page.getByRole("button", { name: "New Prompt", exact: true }).first().click();
     const sheet = page.getByRole("dialog", { name: "New prompt" });
     await sheet.getByLabel("Title").fill(title);
     await sheet.getByLabel("Prompt text").fill("Say hello to {{name}}.");
