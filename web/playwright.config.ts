@@ -5,6 +5,7 @@ import path from "node:path";
 import { defineConfig, devices } from "@playwright/test";
 
 import { llmsim } from "./e2e/llmsim";
+import { superuser } from "./e2e/superuser";
 
 /**
  * End-to-end tests drive the real Go binary (../bin/krowoc, built by
@@ -80,7 +81,11 @@ export default defineConfig({
   webServer: externalBaseURL
     ? undefined
     : {
-        command: `"${binary}" serve --http 127.0.0.1:${port} --dir "${dataDir}"`,
+        // A superuser first (the leaderboard spec triggers scoring runs and
+        // verifies accounts through Pocketbase's API with it), then serve.
+        command:
+          `"${binary}" superuser upsert ${superuser.email} ${superuser.password} --dir "${dataDir}" && ` +
+          `"${binary}" serve --http 127.0.0.1:${port} --dir "${dataDir}"`,
         url: `${baseURL}/api/health`,
         reuseExistingServer: false,
         timeout: 60_000,

@@ -5,30 +5,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pocketbase/pocketbase/core"
-
 	"github.com/krowoc/krowoc/internal/store/storetest"
 )
-
-// superuser creates a Pocketbase superuser and returns its token.
-func (e *env) superuser() string {
-	e.t.Helper()
-	col, err := e.app.FindCollectionByNameOrId(core.CollectionNameSuperusers)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	rec := core.NewRecord(col)
-	rec.SetEmail("root@example.com")
-	rec.SetPassword("correct horse battery")
-	if err := e.app.Save(rec); err != nil {
-		e.t.Fatal(err)
-	}
-	tok, err := rec.NewAuthToken()
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	return tok
-}
 
 func TestAdminJobs(t *testing.T) {
 	for _, d := range storetest.Dialects() {

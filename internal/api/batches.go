@@ -320,7 +320,7 @@ func (s *Server) handleCreateBatch(e *core.RequestEvent) error {
 	plans := make([]*runPlan, len(in.Models))
 	seen := map[string]bool{}
 	for i, model := range in.Models {
-		plan, err := s.planRun(e, p, executeInput{Model: model, Version: in.Version, CredentialID: in.CredentialID, Params: in.Params})
+		plan, err := s.planRun(e, p, p.WorkspaceID, executeInput{Model: model, Version: in.Version, CredentialID: in.CredentialID, Params: in.Params})
 		if err != nil {
 			return err
 		}

@@ -72,10 +72,12 @@ type runPlan struct {
 }
 
 // prepare runs every check before a provider call: version, model,
-// whitelist, variables, parameters and key. Nothing is written.
-func (s *Server) prepare(e *core.RequestEvent, p *krowoc.Prompt, in executeInput) (*prepared, error) {
+// whitelist, variables, parameters and key. The key comes from, and the
+// execution is recorded in, workspaceID: the prompt's own, or the caller's
+// for someone else's public prompt. Nothing is written.
+func (s *Server) prepare(e *core.RequestEvent, p *krowoc.Prompt, workspaceID string, in executeInput) (*prepared, error) {
 	ctx := e.Request.Context()
-	plan, err := s.planRun(e, p, in)
+	plan, err := s.planRun(e, p, workspaceID, in)
 	if err != nil {
 		return nil, err
 	}
@@ -88,7 +90,7 @@ func (s *Server) prepare(e *core.RequestEvent, p *krowoc.Prompt, in executeInput
 		return nil, err
 	}
 	prep.exec = &krowoc.Execution{
-		WorkspaceID: p.WorkspaceID, UserID: callerOf(e).user.ID, PromptID: p.ID, PromptVersion: plan.version,
+		WorkspaceID: workspaceID, UserID: callerOf(e).user.ID, PromptID: p.ID, PromptVersion: plan.version,
 		Model: plan.model, Provider: plan.provider, CredentialID: plan.cred.ID, Variables: in.Variables, Params: plan.params,
 		RequestID: logging.RequestID(ctx),
 	}
@@ -96,8 +98,8 @@ func (s *Server) prepare(e *core.RequestEvent, p *krowoc.Prompt, in executeInput
 }
 
 // planRun runs the checks of prepare that do not depend on the variables:
-// version, model, whitelist, parameters and key.
-func (s *Server) planRun(e *core.RequestEvent, p *krowoc.Prompt, in executeInput) (*runPlan, error) {
+// version, model, whitelist, parameters and key (of workspaceID).
+func (s *Server) planRun(e *core.RequestEvent, p *krowoc.Prompt, workspaceID string, in executeInput) (*runPlan, error) {
 	ctx := e.Request.Context()
 	var v krowoc.Validation
 
@@ -165,7 +167,7 @@ func (s *Server) planRun(e *core.RequestEvent, p *krowoc.Prompt, in executeInput
 		return nil, err
 	}
 
-	cred, err := s.pickCredential(e, p.WorkspaceID, entry.Provider(), in.CredentialID)
+	cred, err := s.pickCredential(e, workspaceID, entry.Provider(), in.CredentialID)
 	if err != nil {
 		return nil, err
 	}
@@ -281,24 +283,18 @@ func (s *Server) handleRerun(e *core.RequestEvent) error {
 	if x.PromptVersion != nil {
 		in.Version = json.RawMessage(strconv.Itoa(*x.PromptVersion))
 	}
+	if p, err := s.db.GetPrompt(e.Request.Context(), x.PromptID); err == nil && p.WorkspaceID != x.WorkspaceID {
+		// A run of someone else's public prompt runs again on its current
+		// published version, with the same workspace's keys.
+		return s.executePublic(e, p, x.WorkspaceID, in)
+	}
 	return s.execute(e, x.PromptID, in)
 }
 
 // execute runs the prompt per in; see handleExecutePrompt.
 func (s *Server) execute(e *core.RequestEvent, promptID string, in executeInput) error {
-	models := in.Models
-	sideBySide := len(models) > 0
-	switch {
-	case sideBySide && in.Model != "":
-		var v krowoc.Validation
-		v.Add("models", "conflict", "Give either model or models, not both.")
-		return v.Err()
-	case len(models) > maxSideBySide:
-		var v krowoc.Validation
-		v.Add("models", "too_many", fmt.Sprintf("Compare at most %d models at once.", maxSideBySide))
-		return v.Err()
-	case !sideBySide:
-		models = []string{in.Model}
+	if err := checkModels(in); err != nil {
+		return err
 	}
 	p, err := s.promptFor(e, promptID, krowoc.ActionWrite)
 	if err != nil {
@@ -307,12 +303,42 @@ func (s *Server) execute(e *core.RequestEvent, promptID string, in executeInput)
 	if p.DeletedAt != nil {
 		return krowoc.NotFound("prompt")
 	}
+	return s.executeIn(e, p, p.WorkspaceID, in)
+}
+
+// checkModels validates the choice between one model and side by side.
+func checkModels(in executeInput) error {
+	switch {
+	case len(in.Models) > 0 && in.Model != "":
+		var v krowoc.Validation
+		v.Add("models", "conflict", "Give either model or models, not both.")
+		return v.Err()
+	case len(in.Models) > maxSideBySide:
+		var v krowoc.Validation
+		v.Add("models", "too_many", fmt.Sprintf("Compare at most %d models at once.", maxSideBySide))
+		return v.Err()
+	}
+	return nil
+}
+
+// executeIn runs p per in with workspaceID's keys, recording the
+// executions there.
+func (s *Server) executeIn(e *core.RequestEvent, p *krowoc.Prompt, workspaceID string, in executeInput) error {
+	if err := checkModels(in); err != nil {
+		return err
+	}
+	models := in.Models
+	sideBySide := len(models) > 0
+	if !sideBySide {
+		models = []string{in.Model}
+	}
+	var err error
 	preps := make([]*prepared, len(models))
 	seen := map[string]bool{}
 	for i, model := range models {
 		one := in
 		one.Model = model
-		if preps[i], err = s.prepare(e, p, one); err != nil {
+		if preps[i], err = s.prepare(e, p, workspaceID, one); err != nil {
 			return err
 		}
 		if seen[preps[i].exec.Model] {

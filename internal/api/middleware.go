@@ -142,14 +142,7 @@ func (s *Server) authMiddleware(e *core.RequestEvent) error {
 		return krowoc.Errorf(krowoc.ECodeUnauthorized, "The session token is invalid or expired; sign in again.")
 	}
 
-	tier, _ := krowoc.ParseTier(record.GetString("tier"))
-	c.user = krowoc.User{
-		ID:       record.Id,
-		Email:    record.Email(),
-		Name:     record.GetString("name"),
-		Tier:     tier,
-		Verified: record.Verified(),
-	}
+	c.user = userFromRecord(record)
 	if _, done := s.ensured.Load(c.user.ID); !done {
 		if _, err := s.db.EnsurePersonalWorkspace(e.Request.Context(), c.user.ID, c.user.Name); err != nil {
 			return err
@@ -157,5 +150,56 @@ func (s *Server) authMiddleware(e *core.RequestEvent) error {
 		s.ensured.Store(c.user.ID, struct{}{})
 	}
 	e.Set(callerKey, c)
+	return e.Next()
+}
+
+// userFromRecord is the domain's view of a users record.
+func userFromRecord(record *core.Record) krowoc.User {
+	tier, _ := krowoc.ParseTier(record.GetString("tier"))
+	return krowoc.User{
+		ID:       record.Id,
+		Email:    record.Email(),
+		Name:     record.GetString("name"),
+		Tier:     tier,
+		Verified: record.Verified(),
+	}
+}
+
+// optionalAuthMiddleware serves public routes: anyone may call them, and a
+// valid session or personal access token identifies the caller (to show
+// their own vote). A missing, invalid or expired token, or a superuser's,
+// is simply anonymous: a public page never fails for a stale session.
+func (s *Server) optionalAuthMiddleware(e *core.RequestEvent) error {
+	header := e.Request.Header.Get("Authorization")
+	token, ok := strings.CutPrefix(header, "Bearer ")
+	if !ok {
+		token, ok = strings.CutPrefix(header, "bearer ")
+	}
+	token = strings.TrimSpace(token)
+	var record *core.Record
+	switch {
+	case !ok || token == "":
+	case strings.HasPrefix(token, krowoc.TokenPrefix):
+		if t, err := s.db.AuthenticateToken(e.Request.Context(), token); err == nil {
+			record, _ = e.App.FindRecordById(accounts.Collection, t.UserID)
+		}
+	case e.Auth != nil && e.Auth.Collection().Name == accounts.Collection:
+		record = e.Auth
+	}
+	if record != nil {
+		e.Set(callerKey, &caller{user: userFromRecord(record)})
+	}
+	return e.Next()
+}
+
+// superuserMiddleware admits only Pocketbase superusers (the _superusers
+// collection): operations such as an on-demand scoring run.
+func (s *Server) superuserMiddleware(e *core.RequestEvent) error {
+	switch {
+	case e.Auth == nil:
+		return krowoc.Errorf(krowoc.ECodeUnauthorized, "Send a superuser session token in the Authorization: Bearer header.")
+	case !e.Auth.IsSuperuser():
+		return krowoc.Errorf(krowoc.ECodeForbidden, "Only superusers may do this.")
+	}
 	return e.Next()
 }

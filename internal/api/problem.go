@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strconv"
 
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
@@ -133,6 +134,9 @@ func (s *Server) writeProblem(e *core.RequestEvent, err error) {
 	status, body := s.problemBody(e, err)
 	if body["code"] == krowoc.ECodeUnauthorized {
 		e.Response.Header().Set("WWW-Authenticate", `Bearer realm="krowoc"`)
+	}
+	if secs, ok := body["retryAfter"].(int); ok {
+		e.Response.Header().Set("Retry-After", strconv.Itoa(secs))
 	}
 	e.Response.Header().Set("Content-Type", "application/problem+json")
 	e.Response.Header().Set("Cache-Control", "no-store")

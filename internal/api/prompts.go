@@ -57,9 +57,9 @@ func (s *Server) handleListPrompts(e *core.RequestEvent) error {
 		v.Add("visibility", "invalid", "visibility must be private or public.")
 	}
 	switch f.Sort {
-	case "", store.SortUpdated, store.SortCreated, store.SortTitle:
+	case "", store.SortUpdated, store.SortCreated, store.SortTitle, store.SortUsage, store.SortVotes:
 	default:
-		v.Add("sort", "invalid", "sort must be updated, created or title.")
+		v.Add("sort", "invalid", "sort must be updated, created, title, usage or votes.")
 	}
 	if f.Order != "" && f.Order != "asc" && f.Order != "desc" {
 		v.Add("order", "invalid", "order must be asc or desc.")

@@ -21,17 +21,17 @@ type limiter struct {
 	burst int
 
 	mu      sync.Mutex
-	buckets map[string]*bucket
+	buckets map[string]*limitBucket
 	swept   time.Time
 }
 
-type bucket struct {
+type limitBucket struct {
 	lim  *rate.Limiter
 	seen time.Time
 }
 
 func newLimiter(perMinute, burst int) *limiter {
-	return &limiter{every: rate.Limit(float64(perMinute) / 60), burst: burst, buckets: map[string]*bucket{}}
+	return &limiter{every: rate.Limit(float64(perMinute) / 60), burst: burst, buckets: map[string]*limitBucket{}}
 }
 
 // allow takes n tokens from key's bucket, or reports how long to wait.
@@ -49,7 +49,7 @@ func (l *limiter) allow(key string, n int) (bool, time.Duration) {
 	}
 	b := l.buckets[key]
 	if b == nil {
-		b = &bucket{lim: rate.NewLimiter(l.every, l.burst)}
+		b = &limitBucket{lim: rate.NewLimiter(l.every, l.burst)}
 		l.buckets[key] = b
 	}
 	b.seen = now

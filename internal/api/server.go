@@ -15,6 +15,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/router"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/krowoc/krowoc/internal/accounts"
 	"github.com/krowoc/krowoc/internal/catalog"
 	"github.com/krowoc/krowoc/internal/jobs"
 	"github.com/krowoc/krowoc/internal/krowoc"
@@ -56,6 +57,9 @@ type Options struct {
 	// items in flight at once per workspace and per provider key, across
 	// every process sharing the database (defaults 8 and 4).
 	BatchWorkspaceConcurrency, BatchKeyConcurrency int
+	// VoteLimits rate-limit votes per user and per IP; zero values take
+	// the defaults (DefaultVoteLimits).
+	VoteLimits VoteLimits
 }
 
 // Server holds what the handlers share. Create it with New and register it
@@ -84,6 +88,10 @@ type Server struct {
 	// ensured remembers users whose personal workspace exists, so the check
 	// costs one map lookup after the first request.
 	ensured sync.Map
+
+	votes *voteLimiter
+	// names caches users' display names for public pages.
+	names *nameCache
 
 	routes []Route
 }
@@ -120,7 +128,16 @@ func New(app core.App, db *store.DB, log *slog.Logger, opts Options) *Server {
 	if opts.BatchKeyConcurrency <= 0 {
 		opts.BatchKeyConcurrency = DefaultBatchKeyConcurrency
 	}
+	names := newNameCache()
+	forget := func(e *core.RecordEvent) error {
+		names.forget(e.Record.Id)
+		return e.Next()
+	}
+	app.OnRecordAfterUpdateSuccess(accounts.Collection).BindFunc(forget)
+	app.OnRecordAfterDeleteSuccess(accounts.Collection).BindFunc(forget)
 	s := &Server{
+		names:      names,
+		votes:      newVoteLimiter(opts.VoteLimits),
 		jobs:       opts.Jobs,
 		live:       newLiveRuns(),
 		batchSlots: newBatchSlots(opts.BatchWorkspaceConcurrency, opts.BatchKeyConcurrency),
@@ -196,6 +213,18 @@ func (s *Server) Bind(r *router.Router[*core.RequestEvent]) {
 	bindChainAPI(s, authed)
 
 	bindAdminJobAPI(s, group{s, "/api/v1/admin", v1.Group("/admin")})
+
+	bindVoteAPI(s, authed)
+
+	// Public pages: no sign-in needed; a valid token only personalizes.
+	open := group{s, "/api/v1", v1.Group("")}
+	open.rg.BindFunc(s.optionalAuthMiddleware)
+	bindLeaderboardAPI(s, open)
+	bindPublicPromptAPI(s, open)
+
+	superusers := group{s, "/api/v1", v1.Group("")}
+	superusers.rg.BindFunc(s.superuserMiddleware)
+	bindLeaderboardAdminAPI(s, superusers)
 
 	// Unknown /api/v1 paths answer with a problem, not the web app.
 	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {

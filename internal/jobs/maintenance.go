@@ -7,6 +7,7 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
 
+	"github.com/krowoc/krowoc/internal/leaderboard"
 	"github.com/krowoc/krowoc/internal/store"
 )
 
@@ -55,7 +56,8 @@ func maintenanceOpts() river.InsertOpts {
 
 // RegisterMaintenance adds the upkeep every deployment needs: the trash
 // purge (hourly and at start), token cleanup (daily), planner statistics
-// (hourly) and the cleanup after a user is deleted.
+// (hourly), leaderboard scoring (hourly) and the cleanup after a user is
+// deleted.
 func RegisterMaintenance(j *Jobs) {
 	Register(j, river.WorkFunc(func(ctx context.Context, job *river.Job[PurgeTrashArgs]) error {
 		n, err := j.db.PurgeTrash(ctx, j.db.Now().Add(-store.TrashRetention))
@@ -75,6 +77,7 @@ func RegisterMaintenance(j *Jobs) {
 		return j.db.Optimize(ctx)
 	}))
 	registerUserCleanup(j)
+	registerLeaderboard(j)
 	j.Every(time.Hour, PurgeTrashArgs{}, true)
 	j.Every(24*time.Hour, PurgeTokensArgs{}, false)
 	j.Every(time.Hour, OptimizeArgs{}, false)
@@ -102,4 +105,32 @@ func registerUserCleanup(j *Jobs) {
 		j.log.InfoContext(ctx, "removed a deleted user's data", "user_id", job.Args.UserID)
 		return nil
 	}))
+}
+
+// ScoreLeaderboardArgs runs the leaderboard's scoring (hourly, and at
+// start unless the last run is under an hour old, so restarts do not crowd
+// the hour-to-hour snapshots).
+type ScoreLeaderboardArgs struct{}
+
+// Kind names the job.
+func (ScoreLeaderboardArgs) Kind() string { return "score_leaderboard" }
+
+// InsertOpts puts it on the maintenance queue.
+func (ScoreLeaderboardArgs) InsertOpts() river.InsertOpts { return maintenanceOpts() }
+
+func registerLeaderboard(j *Jobs) {
+	Register(j, river.WorkFunc(func(ctx context.Context, job *river.Job[ScoreLeaderboardArgs]) error {
+		now := j.db.Now()
+		if board, err := j.db.Leaderboard(ctx, ""); err == nil && board.Run != nil && now.Sub(board.Run.ComputedAt) < 55*time.Minute {
+			return nil
+		}
+		res, err := leaderboard.Run(ctx, j.db, now)
+		if err != nil {
+			return err
+		}
+		j.log.InfoContext(ctx, "leaderboard scored", "run_id", res.ID, "candidates", res.Candidates,
+			"entries", res.Entries, "duration_ms", res.DurationMS)
+		return nil
+	}))
+	j.Every(time.Hour, ScoreLeaderboardArgs{}, true)
 }

@@ -125,3 +125,13 @@ type TierChangedEventData struct {
 	// PromptLimit is the new tier's prompt limit, 0 for unlimited.
 	PromptLimit int `json:"promptLimit"`
 }
+
+// VoteEventData is the data of vote.cast: the voter's vote now (1, -1, or 0
+// when retracted) and the prompt's totals after it. The voter is the
+// event's actor.
+type VoteEventData struct {
+	PromptID string `json:"promptId"`
+	Value    int    `json:"value"`
+	Up       int64  `json:"up"`
+	Down     int64  `json:"down"`
+}

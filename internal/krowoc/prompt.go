@@ -130,6 +130,8 @@ type Prompt struct {
 	CreatedAt       time.Time  `json:"createdAt"`
 	UpdatedAt       time.Time  `json:"updatedAt"`
 	DeletedAt       *time.Time `json:"deletedAt"`
+	// ForkedFrom is where a fork came from; nil for prompts written here.
+	ForkedFrom *ForkOrigin `json:"forkedFrom"`
 }
 
 // PromptVersion is an immutable, numbered snapshot of a prompt's content.

@@ -96,7 +96,7 @@ func finishExecution(ctx context.Context, tx *Tx, x *krowoc.Execution) error {
 			return err
 		}
 	}
-	return nil
+	return bumpPromptStats(ctx, tx, x)
 }
 
 // CancelExecution records a running execution as cancelled and returns it.

@@ -21,7 +21,7 @@ const TrashRetention = 30 * 24 * time.Hour
 const promptColumns = `p.id, p.workspace_id, p.owner_id, p.title, p.description, t.prompt_text, p.tags,
 	p.model_whitelist, p.default_model, p.default_params, p.variables, p.status, p.visibility,
 	p.latest_version, p.published_version, p.has_draft_changes, p.created_by, p.updated_by,
-	p.created_at, p.updated_at, p.deleted_at`
+	p.created_at, p.updated_at, p.deleted_at, p.forked_from_prompt_id, p.forked_from_version, p.forked_from_user_id`
 
 const versionColumns = `prompt_id, version, title, description, prompt_text, tags, model_whitelist,
 	default_model, default_params, variables, created_by, created_at`
@@ -43,6 +43,10 @@ type PromptSummary struct {
 	CreatedAt        time.Time           `json:"createdAt"`
 	UpdatedAt        time.Time           `json:"updatedAt"`
 	DeletedAt        *time.Time          `json:"deletedAt"`
+	// Executions counts the prompt's succeeded runs; Votes is its net votes
+	// (up minus down). Both come from counters, not from aggregation.
+	Executions int64 `json:"executions"`
+	Votes      int64 `json:"votes"`
 }
 
 // excerptChars is how much of the text a summary carries.
@@ -51,7 +55,10 @@ const excerptChars = 280
 // summaryColumns reads a PromptSummary from prompts p joined with texts t.
 var summaryColumns = `p.id, p.workspace_id, p.title, p.description, substr(t.prompt_text, 1, ` + fmt.Sprint(excerptChars) + `),
 	p.tags, p.status, p.visibility, p.latest_version, p.published_version, p.has_draft_changes, p.owner_id,
-	p.created_at, p.updated_at, p.deleted_at`
+	p.created_at, p.updated_at, p.deleted_at, COALESCE(s.executions, 0), COALESCE(s.votes_net, 0)`
+
+// summaryFrom joins a summary's prompt with its text and counters.
+const summaryFrom = `prompts p JOIN prompt_texts t ON t.prompt_id = p.id LEFT JOIN prompt_stats s ON s.prompt_id = p.id`
 
 // searchOnly reports whether f is a free-text search with no other filter.
 func searchOnly(f PromptFilter) bool {
@@ -66,6 +73,10 @@ const (
 	SortUpdated PromptSort = "updated"
 	SortCreated PromptSort = "created"
 	SortTitle   PromptSort = "title"
+	// SortUsage orders by succeeded executions, SortVotes by net votes;
+	// both read the prompt_stats counters.
+	SortUsage PromptSort = "usage"
+	SortVotes PromptSort = "votes"
 )
 
 // PromptFilter selects prompts of one workspace. Zero fields do not filter.
@@ -105,7 +116,7 @@ func (db *DB) ListPrompts(ctx context.Context, f PromptFilter, page Page) ([]Pro
 		// The full-text index returns its matches newest-added first and
 		// stops after one page; nothing else is read.
 		rows, err = r.query(ctx, `SELECT `+summaryColumns+`
-			FROM prompts p JOIN prompt_texts t ON t.prompt_id = p.id
+			FROM `+summaryFrom+`
 			WHERE p.rid IN (SELECT rowid FROM prompts_fts WHERE prompts_fts MATCH ? ORDER BY rowid DESC LIMIT ? OFFSET ?)
 			ORDER BY p.rid DESC`, args[len(args)-1], page.Limit(), page.Offset())
 	} else {
@@ -113,9 +124,14 @@ func (db *DB) ListPrompts(ctx context.Context, f PromptFilter, page Page) ([]Pro
 		// the sort order's index; only those rows, with their text, are read.
 		pageWhere, _ := db.promptWhere(f, total > walkIndexAbove)
 		order := promptOrder(f)
+		from := "prompts p"
+		if f.Sort == SortUsage || f.Sort == SortVotes {
+			// The counters' index (workspace, counter, prompt) gives the order.
+			from += " JOIN prompt_stats s ON s.prompt_id = p.id AND s.workspace_id = p.workspace_id"
+		}
 		rows, err = r.query(ctx, `SELECT `+summaryColumns+`
-			FROM prompts p JOIN prompt_texts t ON t.prompt_id = p.id
-			WHERE p.id IN (SELECT p.id FROM prompts p WHERE `+pageWhere+` ORDER BY `+order+` LIMIT ? OFFSET ?)
+			FROM `+summaryFrom+`
+			WHERE p.id IN (SELECT p.id FROM `+from+` WHERE `+pageWhere+` ORDER BY `+order+` LIMIT ? OFFSET ?)
 			ORDER BY `+order,
 			append(args, page.Limit(), page.Offset())...)
 	}
@@ -130,7 +146,7 @@ func (db *DB) ListPrompts(ctx context.Context, f PromptFilter, page Page) ([]Pro
 		var published, deleted sql.NullInt64
 		var created, updated int64
 		if err := rows.Scan(&s.ID, &s.WorkspaceID, &s.Title, &s.Description, &s.Excerpt, &tags, &s.Status, &s.Visibility,
-			&s.LatestVersion, &published, &s.HasDraftChanges, &s.OwnerID, &created, &updated, &deleted); err != nil {
+			&s.LatestVersion, &published, &s.HasDraftChanges, &s.OwnerID, &created, &updated, &deleted, &s.Executions, &s.Votes); err != nil {
 			return nil, 0, err
 		}
 		s.Tags = decodeStrings(tags)
@@ -251,6 +267,10 @@ func promptOrder(f PromptFilter) string {
 		return "p.created_at " + dir + ", p.id " + dir
 	case SortTitle:
 		return "p.title_key " + dir + ", p.id " + dir
+	case SortUsage:
+		return "s.executions " + dir + ", s.prompt_id " + dir
+	case SortVotes:
+		return "s.votes_net " + dir + ", s.prompt_id " + dir
 	}
 	return "p.updated_at " + dir + ", p.id " + dir
 }
@@ -381,6 +401,9 @@ func insertPrompt(ctx context.Context, tx *Tx, workspaceID, userID string, c kro
 	}
 	if _, err := tx.exec(ctx, `INSERT INTO prompt_texts (prompt_id, prompt_text) VALUES (?, ?)`, p.ID, c.PromptText); err != nil {
 		return nil, fmt.Errorf("insert prompt text: %w", err)
+	}
+	if _, err := tx.exec(ctx, `INSERT INTO prompt_stats (prompt_id, workspace_id) VALUES (?, ?)`, p.ID, workspaceID); err != nil {
+		return nil, fmt.Errorf("insert prompt stats: %w", err)
 	}
 	if err := writeTags(ctx, tx, p.ID, workspaceID, c.Tags); err != nil {
 		return nil, err
@@ -839,13 +862,17 @@ func (db *DB) ListTags(ctx context.Context, workspaceID string) ([]TagCount, err
 func scanPrompt(s scanner) (*krowoc.Prompt, error) {
 	var p krowoc.Prompt
 	var tags, whitelist, params, variables string
-	var published, deleted sql.NullInt64
+	var published, deleted, forkVersion sql.NullInt64
+	var forkPrompt, forkUser sql.NullString
 	var created, updated int64
 	err := s.Scan(&p.ID, &p.WorkspaceID, &p.OwnerID, &p.Title, &p.Description, &p.PromptText, &tags, &whitelist,
 		&p.DefaultModel, &params, &variables, &p.Status, &p.Visibility, &p.LatestVersion, &published,
-		&p.HasDraftChanges, &p.CreatedBy, &p.UpdatedBy, &created, &updated, &deleted)
+		&p.HasDraftChanges, &p.CreatedBy, &p.UpdatedBy, &created, &updated, &deleted, &forkPrompt, &forkVersion, &forkUser)
 	if err != nil {
 		return nil, err
+	}
+	if forkPrompt.Valid {
+		p.ForkedFrom = &krowoc.ForkOrigin{PromptID: forkPrompt.String, Version: int(forkVersion.Int64), AuthorID: forkUser.String}
 	}
 	p.Tags, p.ModelWhitelist = decodeStrings(tags), decodeStrings(whitelist)
 	_ = json.Unmarshal([]byte(params), &p.DefaultParams)

@@ -7,6 +7,7 @@ import { NewPromptDialog } from "@/components/new-prompt-dialog";
 import { ProfileSummary } from "@/components/profile-summary";
 import { QueryError } from "@/components/query-error";
 import { QuotaIndicator } from "@/components/quota-indicator";
+import { TopPromptsCard } from "@/components/top-prompts-card";
 import { WorkspaceList } from "@/components/workspace-list";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
@@ -34,7 +35,7 @@ function HomeSkeleton() {
   );
 }
 
-/** The home page: the prompt count, quota and "New prompt" first, then profile and workspaces. */
+/** The home page: the prompt count, quota and "New prompt" first, the community's top prompts, then profile and workspaces. */
 export function HomeOverview() {
   const me = useMe();
 
@@ -82,6 +83,7 @@ export function HomeOverview() {
           </Button>
         </CardContent>
       </Card>
+      <TopPromptsCard />
       <ProfileSummary user={user} />
       <WorkspaceList workspaces={workspaces} />
     </div>

@@ -19,7 +19,9 @@ import { toast } from "sonner";
 
 import { BatchRunDialog } from "@/components/batch-run-dialog";
 import { ConfirmDialog } from "@/components/confirm-dialog";
+import { ForkOrigin } from "@/components/fork-origin";
 import { HighlightedPromptText } from "@/components/highlighted-prompt-text";
+import { publicPromptHref } from "@/components/leaderboard-table";
 import { PromptEditorForm } from "@/components/prompt-editor-form";
 import { PromptExecutionHistory } from "@/components/prompt-execution-history";
 import { PromptStatusBadge, VisibilityBadge } from "@/components/prompt-status-badge";
@@ -291,6 +293,14 @@ export function PromptDetail() {
         </Alert>
       ) : null}
 
+      {p.forkedFrom ? <ForkOrigin origin={p.forkedFrom} /> : null}
+      {p.visibility === "public" && p.publishedVersion !== null && !trashed && p.status === "published" ? (
+        <p className="text-sm">
+          <Link href={publicPromptHref(p.id)} className="text-primary underline-offset-4 hover:underline">
+            Open the public page
+          </Link>
+        </p>
+      ) : null}
       {p.description ? <p className="whitespace-pre-wrap text-sm">{p.description}</p> : null}
 
       <Card>

@@ -14,7 +14,13 @@ import {
 } from "@/components/ui/dropdown-menu";
 import type { PromptSort } from "@/lib/api";
 
-const sortLabels: Record<PromptSort, string> = { updated: "Last updated", created: "Created", title: "Title" };
+const sortLabels: Record<PromptSort, string> = {
+  updated: "Last updated",
+  created: "Created",
+  title: "Title",
+  usage: "Most used",
+  votes: "Most voted",
+};
 
 export interface PromptSortMenuProps {
   sort: PromptSort;
@@ -24,7 +30,19 @@ export interface PromptSortMenuProps {
 
 /** Sort key and direction of the prompt list. */
 export function PromptSortMenu({ sort, order, onChange }: PromptSortMenuProps) {
-  const orderLabel = sort === "title" ? (order === "asc" ? "A → Z" : "Z → A") : order === "desc" ? "newest first" : "oldest first";
+  const counted = sort === "usage" || sort === "votes";
+  const orderLabel =
+    sort === "title"
+      ? order === "asc"
+        ? "A → Z"
+        : "Z → A"
+      : counted
+        ? order === "desc"
+          ? "most first"
+          : "fewest first"
+        : order === "desc"
+          ? "newest first"
+          : "oldest first";
   return (
     <DropdownMenu>
       <DropdownMenuTrigger asChild>

@@ -20,7 +20,7 @@ import { Skeleton } from "@/components/ui/skeleton";
 import { Textarea } from "@/components/ui/textarea";
 import { executionsQueryKey } from "@/hooks/use-executions";
 import { useModels } from "@/hooks/use-prompts";
-import { isApiError, streamPromptExecution, type ApiError } from "@/lib/api";
+import { isApiError, streamPromptExecution, streamPublicPromptExecution, type ApiError } from "@/lib/api";
 import { applyApiFieldErrors, errorMessage } from "@/lib/forms";
 import { applyRunEvent, cancelRunColumns, failRunColumns, initialRunColumns, type RunColumn as RunColumnState } from "@/lib/run-state";
 import {
@@ -54,6 +54,11 @@ interface FormProblem {
 
 export interface RunPanelProps {
   prompt: Prompt;
+  /**
+   * Runs someone else's public prompt: its published version only, with the
+   * keys of the caller's personal workspace, where the run is recorded.
+   */
+  publicRun?: boolean;
 }
 
 /**
@@ -61,9 +66,9 @@ export interface RunPanelProps {
  * parameters and version, then streams each model's answer live with a Stop
  * button; problems the server finds before calling land on the fields they name.
  */
-export function RunPanel({ prompt }: RunPanelProps) {
+export function RunPanel({ prompt, publicRun = false }: RunPanelProps) {
   const queryClient = useQueryClient();
-  const catalog = useModels(prompt.workspaceId);
+  const catalog = useModels(publicRun ? undefined : prompt.workspaceId);
   const [initial] = useState(() => runFormDefaults(prompt));
   const form = useForm<RunFormInput, unknown, RunFormValues>({
     resolver: zodResolver(runFormSchema),
@@ -95,12 +100,15 @@ export function RunPanel({ prompt }: RunPanelProps) {
 
   const versionOptions = useMemo(() => {
     const opts: { value: string; label: string }[] = [];
+    if (publicRun && prompt.publishedVersion !== null) {
+      return [{ value: String(prompt.publishedVersion), label: `v${prompt.publishedVersion} (published)` }];
+    }
     for (let v = prompt.latestVersion; v >= 1; v--) {
       opts.push({ value: String(v), label: v === prompt.publishedVersion ? `v${v} (published)` : `v${v}` });
     }
     opts.push({ value: "draft", label: prompt.hasDraftChanges || prompt.latestVersion === 0 ? "Working draft" : "Working draft (same as latest)" });
     return opts;
-  }, [prompt.latestVersion, prompt.publishedVersion, prompt.hasDraftChanges]);
+  }, [prompt.latestVersion, prompt.publishedVersion, prompt.hasDraftChanges, publicRun]);
 
   const handleProblem = (err: ApiError) => {
     switch (err.code) {
@@ -147,10 +155,12 @@ export function RunPanel({ prompt }: RunPanelProps) {
     setColumns(initialRunColumns(models));
     setRunning(true);
     try {
-      await streamPromptExecution(prompt.id, body, {
+      const options = {
         signal: controller.signal,
-        onEvent: (event) => setColumns((cols) => applyRunEvent(cols, event)),
-      });
+        onEvent: (event: Parameters<typeof applyRunEvent>[1]) => setColumns((cols) => applyRunEvent(cols, event)),
+      };
+      if (publicRun) await streamPublicPromptExecution(prompt.id, body, options);
+      else await streamPromptExecution(prompt.id, body, options);
       setColumns((cols) =>
         failRunColumns(cols, { code: "stream_ended", detail: "The answer ended before the run finished." }),
       );

@@ -7,6 +7,7 @@ import {
   LibraryIcon,
   ServerCrashIcon,
   SettingsIcon,
+  TrophyIcon,
   UserIcon,
   WorkflowIcon,
   type LucideIcon,
@@ -28,6 +29,7 @@ export const mainNav: readonly NavItem[] = [
   { title: "Chains", href: "/chains/", icon: WorkflowIcon, match: "/chains" },
   { title: "History", href: "/history/", icon: HistoryIcon, match: "/history" },
   { title: "Batches", href: "/batches/", icon: LayersIcon, match: "/batches" },
+  { title: "Leaderboard", href: "/leaderboard/", icon: TrophyIcon, match: "/leaderboard" },
   { title: "Settings", href: "/settings/profile/", icon: SettingsIcon, match: "/settings" },
 ];
 

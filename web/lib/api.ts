@@ -49,6 +49,15 @@ import {
   type DeadLetterStatus,
   type JobState,
 } from "@/lib/validations/job";
+import {
+  leaderboardSchema,
+  publicPromptSchema,
+  voteTallySchema,
+  type Leaderboard,
+  type LeaderboardSort,
+  type PublicPrompt,
+  type VoteTally,
+} from "@/lib/validations/leaderboard";
 import { meSchema, type Me } from "@/lib/validations/me";
 import {
   batchItemListSchema,
@@ -363,8 +372,8 @@ export function revokeToken(id: string): Promise<void> {
 // ---------------------------------------------------------------------------
 // Prompts
 
-/** Sort keys of the prompt list. */
-export type PromptSort = "updated" | "created" | "title";
+/** Sort keys of the prompt list; usage and votes read the prompts' counters. */
+export type PromptSort = "updated" | "created" | "title" | "usage" | "votes";
 
 /** Filters, sorting and paging of `GET /api/v1/prompts`. */
 export interface ListPromptsParams {
@@ -1037,4 +1046,57 @@ export async function followBatch(
 export async function fetchBatchResults(id: string, format: "csv" | "json"): Promise<Blob> {
   const res = await send(`${batchPath(id)}/results`, { query: { format } });
   return res.blob();
+}
+
+// ---------------------------------------------------------------------------
+// Community leaderboard and public prompts (readable without signing in)
+
+const publicPromptPath = (id: string) => `/public/prompts/${encodeURIComponent(id)}`;
+
+/** Sorting, tag and length of `GET /api/v1/leaderboard`. */
+export interface LeaderboardParams {
+  sort?: LeaderboardSort;
+  tag?: string;
+  limit?: number;
+}
+
+/** `GET /api/v1/leaderboard`: the latest scoring run's ranked public prompts. */
+export function getLeaderboard(params: LeaderboardParams = {}, options: ReadOptions = {}): Promise<Leaderboard> {
+  return requestJson("/leaderboard", leaderboardSchema, {
+    query: { sort: params.sort, tag: params.tag || undefined, limit: params.limit },
+    signal: options.signal,
+  });
+}
+
+/** `GET /api/v1/public/prompts/{id}`: a public prompt's published version; anything else is not_found. */
+export function getPublicPrompt(id: string, options: ReadOptions = {}): Promise<PublicPrompt> {
+  return requestJson(publicPromptPath(id), publicPromptSchema, { signal: options.signal });
+}
+
+/** `PUT /api/v1/public/prompts/{id}/vote`, or `DELETE` when value is 0: the new tally. */
+export function votePrompt(id: string, value: -1 | 0 | 1): Promise<VoteTally> {
+  const path = `${publicPromptPath(id)}/vote`;
+  if (value === 0) return requestJson(path, voteTallySchema, { method: "DELETE" });
+  return requestJson(path, voteTallySchema, { method: "PUT", body: { value } });
+}
+
+/** `POST /api/v1/public/prompts/{id}/fork`: the new draft in the workspace (personal by default). */
+export function forkPrompt(id: string, workspaceId?: string): Promise<Prompt> {
+  return requestJson(`${publicPromptPath(id)}/fork`, promptSchema, {
+    method: "POST",
+    body: workspaceId ? { workspaceId } : {},
+  });
+}
+
+/**
+ * `POST /api/v1/public/prompts/{id}/executions` as a stream: runs a public
+ * prompt's published version with the keys of the caller's workspace
+ * (personal by default).
+ */
+export function streamPublicPromptExecution(
+  id: string,
+  body: ExecuteRequest & { workspaceId?: string },
+  options: StreamRunOptions,
+): Promise<void> {
+  return streamRun(`${publicPromptPath(id)}/executions`, body, options);
 }

@@ -29,7 +29,7 @@ export const defaultFilters: PromptFilters = {
 
 const statuses: readonly string[] = ["draft", "published", "archived"];
 const visibilities: readonly string[] = ["private", "public"];
-const sorts: readonly string[] = ["updated", "created", "title"];
+const sorts: readonly string[] = ["updated", "created", "title", "usage", "votes"];
 
 /** Reads filters from a query string; unknown values fall back to the defaults. */
 export function parseFilters(params: URLSearchParams): PromptFilters {

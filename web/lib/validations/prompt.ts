@@ -61,6 +61,11 @@ export const promptSchema = promptContentSchema.extend({
   createdAt: z.string(),
   updatedAt: z.string(),
   deletedAt: z.string().nullable(),
+  /** Set on forks: the public prompt and version they were copied from. */
+  forkedFrom: z
+    .object({ promptId: z.string(), version: z.number().int(), authorId: z.string() })
+    .nullable()
+    .optional(),
 });
 export type Prompt = z.infer<typeof promptSchema>;
 
@@ -81,6 +86,9 @@ export const promptSummarySchema = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   deletedAt: z.string().nullable(),
+  /** Succeeded executions and net votes (counters). */
+  executions: z.number().int().default(0),
+  votes: z.number().int().default(0),
 });
 export type PromptSummary = z.infer<typeof promptSummarySchema>;
 
