@@ -93,7 +93,7 @@ type PromptEventData struct {
 	PublishedVersion *int         `json:"publishedVersion"`
 	HasDraftChanges  bool         `json:"hasDraftChanges"`
 	// Via says which operation made the change: create, import, edit,
-	// restore, publish, archive or unarchive.
+	// restore, publish, archive, unarchive or fork.
 	Via string `json:"via"`
 	// PreviousStatus is the status before the change when it changed.
 	PreviousStatus PromptStatus `json:"previousStatus,omitempty"`

@@ -56,7 +56,7 @@ func (db *DB) ForkPrompt(ctx context.Context, f Fork) (*krowoc.Prompt, error) {
 		if _, err := tx.exec(ctx, `UPDATE prompt_stats SET forks = forks + 1 WHERE prompt_id = ?`, f.PromptID); err != nil {
 			return fmt.Errorf("count fork: %w", err)
 		}
-		return nil
+		return emitPrompt(ctx, tx, krowoc.EventPromptCreated, p, f.UserID, "fork", "")
 	})
 	if err != nil {
 		return nil, err
