@@ -141,6 +141,26 @@ describe("CredentialCreator", () => {
     });
   });
 
+  it("lets an OpenAI-compatible server go without a key (local servers need none)", async () => {
+    createMock.mockResolvedValue(
+      credential({ provider: "openai-compatible", label: "Ollama", baseUrl: "http://127.0.0.1:11434/v1" }),
+    );
+    const user = setup();
+    const dialog = await openForm(user);
+    await user.selectOptions(within(dialog).getByLabelText("Provider"), "openai-compatible");
+    await user.type(within(dialog).getByLabelText("Label"), "Ollama");
+    await user.type(within(dialog).getByLabelText("Base URL"), "http://127.0.0.1:11434/v1");
+    await submit(user, dialog);
+
+    await waitFor(() => expect(createMock).toHaveBeenCalledTimes(1));
+    expect(createMock).toHaveBeenCalledWith({
+      provider: "openai-compatible",
+      label: "Ollama",
+      key: "",
+      baseUrl: "http://127.0.0.1:11434/v1",
+    });
+  });
+
   it("submits a trimmed payload without a base URL for other providers, then clears the key", async () => {
     createMock.mockResolvedValue(credential());
     const user = setup("ws_team");

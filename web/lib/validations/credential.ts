@@ -100,16 +100,20 @@ export const createCredentialFormSchema = z
   .object({
     provider: credentialProviderSchema,
     label: credentialLabelSchema,
+    // Local OpenAI-compatible servers (Ollama, LM Studio) need no key; every
+    // other provider does (checked below).
     key: z
       .string()
       .trim()
-      .min(1, "API key is required.")
       .max(CREDENTIAL_KEY_MAX, `API key must be at most ${CREDENTIAL_KEY_MAX} characters.`)
       .refine((v) => !/\s/.test(v), { message: "API key must not contain spaces or line breaks." }),
     baseUrl: z.string().trim(),
   })
   .superRefine((v, ctx) => {
-    if (v.provider !== "openai-compatible") return;
+    if (v.provider !== "openai-compatible") {
+      if (v.key === "") ctx.addIssue({ code: "custom", path: ["key"], message: "API key is required." });
+      return;
+    }
     if (v.baseUrl === "") {
       ctx.addIssue({ code: "custom", path: ["baseUrl"], message: "Base URL is required for an OpenAI-compatible provider." });
     } else if (!isHttpUrl(v.baseUrl)) {
