@@ -32,6 +32,7 @@ type DB struct {
 	write   *sql.DB
 	dialect Dialect
 	counts  *countCache
+	stmts   *stmtCache
 	// Now returns the current time; tests freeze it.
 	Now func() time.Time
 }
@@ -87,7 +88,7 @@ func openSQLite(ctx context.Context, dataDir string) (*DB, error) {
 	read.SetMaxIdleConns(conns)
 	read.SetConnMaxLifetime(0)
 
-	db := &DB{read: read, write: write, dialect: SQLite, counts: newCountCache(), Now: time.Now}
+	db := &DB{read: read, write: write, dialect: SQLite, counts: newCountCache(), stmts: &stmtCache{}, Now: time.Now}
 	if err := write.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
@@ -120,7 +121,7 @@ func openPostgres(ctx context.Context, opts Options) (*DB, error) {
 		pool.Close()
 		return nil, fmt.Errorf("cannot reach the database at %s: %w", describeHost(cfg), unwrapConnectError(err))
 	}
-	return &DB{read: pool, write: pool, dialect: Postgres, counts: newCountCache(), Now: time.Now}, nil
+	return &DB{read: pool, write: pool, dialect: Postgres, counts: newCountCache(), stmts: &stmtCache{}, Now: time.Now}, nil
 }
 
 // ParsePostgresURL parses a postgres:// URL into a pgx configuration. Its
@@ -174,7 +175,7 @@ func (db *DB) Dialect() Dialect { return db.dialect }
 
 // Close closes every connection of the store.
 func (db *DB) Close() error {
-	err := db.write.Close()
+	err := errors.Join(db.stmts.close(), db.write.Close())
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())
 	}
@@ -196,6 +197,7 @@ func newID() string {
 type Tx struct {
 	tx      *sql.Tx
 	dialect Dialect
+	stmts   *stmtCache
 	now     time.Time
 }
 
@@ -205,7 +207,7 @@ func (db *DB) Update(ctx context.Context, fn func(*Tx) error) error {
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	t := &Tx{tx: tx, dialect: db.dialect, now: db.Now().UTC()}
+	t := &Tx{tx: tx, dialect: db.dialect, stmts: db.stmts, now: db.Now().UTC()}
 	if err := fn(t); err != nil {
 		_ = tx.Rollback()
 		return err

@@ -37,7 +37,8 @@ func (db *DB) StartExecution(ctx context.Context, x *krowoc.Execution) error {
 }
 
 // FinishExecution records an execution's outcome: status, error, timings,
-// usage, cost and response. It also marks the credential as used.
+// usage, cost and response. It also marks the credential as used and adds
+// the execution to the usage rollups. Call it once per execution.
 func (db *DB) FinishExecution(ctx context.Context, x *krowoc.Execution) error {
 	return db.Update(ctx, func(tx *Tx) error {
 		finished := fromMillis(toMillis(tx.now))
@@ -57,6 +58,9 @@ func (db *DB) FinishExecution(ctx context.Context, x *krowoc.Execution) error {
 			if _, err := tx.exec(ctx, `UPDATE credentials SET last_used_at = ? WHERE id = ?`, toMillis(tx.now), x.CredentialID); err != nil {
 				return err
 			}
+		}
+		if err := recordUsage(ctx, tx, x); err != nil {
+			return err
 		}
 		return nil
 	})
@@ -129,7 +133,8 @@ func (db *DB) GetExecution(ctx context.Context, id string) (*krowoc.Execution, e
 	return x, nil
 }
 
-// DeleteExecution removes an execution from the history.
+// DeleteExecution removes an execution from the history. The usage rollups
+// keep counting it: they are the ledger of what was spent.
 func (db *DB) DeleteExecution(ctx context.Context, id string) error {
 	return db.Update(ctx, func(tx *Tx) error {
 		res, err := tx.exec(ctx, `DELETE FROM executions WHERE id = ?`, id)

@@ -121,6 +121,9 @@ func (db *DB) Migrate(ctx context.Context) ([]Migration, error) {
 			applied = append(applied, m.Migration)
 		}
 	}
+	if err := db.prepareHot(ctx); err != nil {
+		return applied, fmt.Errorf("prepare statements: %w", err)
+	}
 	return applied, nil
 }
 
