@@ -146,6 +146,7 @@ func (s *Server) Bind(r *router.Router[*core.RequestEvent]) {
 	bindModelAPI(s, authed)
 	bindCredentialAPI(s, authed)
 	bindExecutionAPI(s, authed)
+	bindUsageAPI(s, authed)
 
 	// Unknown /api/v1 paths answer with a problem, not the web app.
 	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {

@@ -2,6 +2,18 @@ package krowoc
 
 import "github.com/krowoc/krowoc/internal/sketch"
 
+// FreeAnalyticsDays is how many days back a free user's analytics reach.
+const FreeAnalyticsDays = 7
+
+// AnalyticsHistoryDays returns how many days back a user of tier t sees
+// usage analytics; 0 means their whole history.
+func AnalyticsHistoryDays(t Tier) int {
+	if t == TierFree || t == "" {
+		return FreeAnalyticsDays
+	}
+	return 0
+}
+
 // UsageCounts are the summed numbers of a set of finished executions.
 // Latency and time to first token are summed over the executions that have
 // one (LatencyCount, TTFTCount); costs are micro-dollars.

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -25,11 +26,18 @@ type errorKey struct {
 // from the history drop out of the rebuilt numbers (the rollups otherwise
 // keep them: they are the usage ledger). On Postgres, finishing executions
 // wait for the rebuild to commit and then count on top of it; on SQLite the
-// rebuild holds the write lock throughout.
+// rebuild holds the write lock throughout. A workspace that does not exist
+// is not_found.
 func (db *DB) RebuildUsage(ctx context.Context, workspaceID string) (int64, error) {
 	var counted int64
 	err := db.Update(ctx, func(tx *Tx) error {
 		counted = 0
+		var id string
+		if err := tx.queryRow(ctx, `SELECT id FROM workspaces WHERE id = ?`, workspaceID).Scan(&id); errors.Is(err, sql.ErrNoRows) {
+			return krowoc.NotFound("workspace")
+		} else if err != nil {
+			return fmt.Errorf("find workspace: %w", err)
+		}
 		if db.dialect == Postgres {
 			// Finishers take ROW EXCLUSIVE on the rollups: they wait here,
 			// so none counts in both the old rows and the rebuilt ones.
