@@ -89,7 +89,7 @@ func (p *program) run(args []string) error {
 	root.FParseErrWhitelist = cobra.FParseErrWhitelist{}
 	root.SetArgs(args)
 	root.SetOut(p.stdout)
-	root.AddCommand(p.serveCommand(), p.migrateCommand(), p.keysCommand(), p.versionCommand(), pbcmd.NewSuperuserCommand(p.pb))
+	root.AddCommand(p.serveCommand(), p.migrateCommand(), p.keysCommand(), p.usageCommand(), p.versionCommand(), pbcmd.NewSuperuserCommand(p.pb))
 	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
 		if err := p.pb.Bootstrap(); err != nil {
 			return fmt.Errorf("open the data folder %s: %w", p.pb.DataDir(), err)
@@ -193,6 +193,8 @@ func (p *program) serve(ctx context.Context, httpAddr string, origins []string) 
 	}
 	stopJobs := p.startHousekeeping(db)
 	defer stopJobs()
+	stopRoller := p.startUsageRoller(db)
+	defer stopRoller()
 
 	srv := api.New(p.pb, db, p.log, api.Options{
 		Catalog:           models,
@@ -268,6 +270,83 @@ func (p *program) startHousekeeping(db *store.DB) (stop func()) {
 		}
 	}()
 	return func() { cancel(); <-done }
+}
+
+// usageRollEvery is how often the usage roller looks for hours to roll up.
+const usageRollEvery = time.Minute
+
+// startUsageRoller rolls usage up (day rows and per-key rows from hour
+// rows, see store.RollUsage) at start and every minute until the returned
+// stop is called. Reads are right without it; it keeps long ranges fast.
+func (p *program) startUsageRoller(db *store.DB) (stop func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		tick := time.NewTicker(usageRollEvery)
+		defer tick.Stop()
+		for {
+			if _, err := db.RollUsage(ctx); err != nil && ctx.Err() == nil {
+				p.log.Error("roll up usage", "error", err)
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	return func() { cancel(); <-done }
+}
+
+func (p *program) usageCommand() *cobra.Command {
+	usage := &cobra.Command{Use: "usage", Short: "Maintain the usage rollups behind the dashboards"}
+	var workspace string
+	rebuild := &cobra.Command{
+		Use:   "rebuild",
+		Short: "Recompute the usage rollups from the executions",
+		Long: `rebuild recomputes the usage rollups of every workspace (or of --workspace) from the
+executions in the history, one workspace per transaction, then rolls them up. The numbers are the
+same as the ones kept while runs finished, except that runs deleted from the history drop out.
+On Postgres, runs finishing meanwhile wait for the workspace being rebuilt; on SQLite the rebuild
+holds the write lock per workspace, so prefer a quiet moment for large workspaces.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			if ctx == nil {
+				ctx = context.Background()
+			}
+			db, err := p.openStore(ctx)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			if _, err := db.Migrate(ctx); err != nil {
+				return fmt.Errorf("migrate the domain database: %w", err)
+			}
+			ids := []string{workspace}
+			if workspace == "" {
+				if ids, err = db.WorkspaceIDs(ctx); err != nil {
+					return err
+				}
+			}
+			var total int64
+			start := time.Now()
+			for _, id := range ids {
+				n, err := db.RebuildUsage(ctx, id)
+				if err != nil {
+					return fmt.Errorf("rebuild usage of workspace %s: %w", id, err)
+				}
+				total += n
+			}
+			fmt.Fprintf(p.stdout, "rebuilt the usage of %d workspace(s) from %d execution(s) in %s\n",
+				len(ids), total, time.Since(start).Round(time.Millisecond))
+			return nil
+		},
+	}
+	rebuild.Flags().StringVar(&workspace, "workspace", "", "rebuild only this workspace (id)")
+	usage.AddCommand(rebuild)
+	return usage
 }
 
 func (p *program) migrateCommand() *cobra.Command {
