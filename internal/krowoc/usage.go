@@ -54,6 +54,17 @@ func (c *UsageCounts) Add(o UsageCounts) {
 	c.TTFTSumMs += o.TTFTSumMs
 }
 
+// Negate flips the sign of every count: what is taken back out.
+func (c *UsageCounts) Negate() {
+	*c = UsageCounts{
+		Executions: -c.Executions, Succeeded: -c.Succeeded, Failed: -c.Failed, Cancelled: -c.Cancelled,
+		TimedOut: -c.TimedOut, InputTokens: -c.InputTokens, OutputTokens: -c.OutputTokens,
+		CachedInputTokens: -c.CachedInputTokens, CacheCreationTokens: -c.CacheCreationTokens,
+		ReasoningTokens: -c.ReasoningTokens, CostMicros: -c.CostMicros, LatencyCount: -c.LatencyCount,
+		LatencySumMs: -c.LatencySumMs, TTFTCount: -c.TTFTCount, TTFTSumMs: -c.TTFTSumMs,
+	}
+}
+
 // UsageOf returns the counts of one finished execution; a running one
 // counts nothing.
 func UsageOf(x *Execution) UsageCounts {

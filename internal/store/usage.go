@@ -21,6 +21,10 @@ const (
 	usageLevelPrompt = 0
 	// usageLevelKey rows are per model and key, over all prompts.
 	usageLevelKey = 1
+	// usageLevelVersion rows are per prompt and version, over all models
+	// and keys, and carry counters only (no histograms): the narrow rows a
+	// breakdown by prompt reads.
+	usageLevelVersion = 2
 
 	hourMs = int64(3_600_000)
 	dayMs  = 24 * hourMs
@@ -73,14 +77,31 @@ func hourKeyOf(x *krowoc.Execution) usageKey {
 }
 
 // derivedKeys returns the rows the roller derives from a level-0 hour row:
-// its day at level 0, and its hour and day at level 1.
-func derivedKeys(k usageKey) [3]usageKey {
+// its day at level 0, and its hour and day at levels 1 and 2.
+func derivedKeys(k usageKey) [5]usageKey {
 	day := floorTo(k.bucket, dayMs)
-	return [3]usageKey{
+	return [5]usageKey{
 		{usageLevelPrompt, 24, day, k.promptID, k.version, k.model, k.credentialID},
 		{usageLevelKey, 1, k.bucket, "", 0, k.model, k.credentialID},
 		{usageLevelKey, 24, day, "", 0, k.model, k.credentialID},
+		{usageLevelVersion, 1, k.bucket, k.promptID, k.version, "", ""},
+		{usageLevelVersion, 24, day, k.promptID, k.version, "", ""},
 	}
+}
+
+// derivedErrorKeys returns the error-count rows derived from a level-0
+// hour row: levels 0 and 1 (reads by prompt and version use level 0).
+func derivedErrorKeys(k usageKey) [3]usageKey {
+	d := derivedKeys(k)
+	return [3]usageKey{d[0], d[1], d[2]}
+}
+
+// usageProvider is the provider a row of level stores: none at level 2.
+func usageProvider(level int, provider string) string {
+	if level == usageLevelVersion {
+		return ""
+	}
+	return provider
 }
 
 // rollupSumColumns are the rollup columns that add up.
@@ -170,7 +191,7 @@ func errorInsertSQL(n int, mode rollupWrite) string {
 var (
 	addHourRollupSQL    = rollupInsertSQL(1, rollupAdd)
 	addHourErrorSQL     = errorInsertSQL(1, rollupAdd)
-	addDerivedRollupSQL = rollupInsertSQL(3, rollupAdd)
+	addDerivedRollupSQL = rollupInsertSQL(5, rollupAdd)
 	addDerivedErrorSQL  = errorInsertSQL(3, rollupAdd)
 )
 
@@ -185,7 +206,7 @@ func recordUsage(ctx context.Context, tx *Tx, x *krowoc.Execution) error {
 	u := usageOf(x)
 	u.compact = compactsSketches(x.ID)
 	k := hourKeyOf(x)
-	if err := u.add(ctx, tx, addHourRollupSQL, addHourErrorSQL, []usageKey{k}); err != nil {
+	if err := u.add(ctx, tx, addHourRollupSQL, addHourErrorSQL, []usageKey{k}, []usageKey{k}); err != nil {
 		return fmt.Errorf("record usage of %s: %w", x.ID, err)
 	}
 	if tx.now.Sub(x.CreatedAt) >= usageLateAfter {
@@ -227,19 +248,26 @@ func usageOf(x *krowoc.Execution) *executionUsage {
 }
 
 // add adds the execution to the rollup rows of keys with one upsert (and
-// one of its error code).
-func (u *executionUsage) add(ctx context.Context, tx *Tx, rollupSQL, errorSQL string, keys []usageKey) error {
+// to the error-count rows of errorKeys with one more).
+func (u *executionUsage) add(ctx context.Context, tx *Tx, rollupSQL, errorSQL string, keys, errorKeys []usageKey) error {
 	args := make([]any, 0, len(keys)*(12+len(rollupSumColumns)))
 	for _, k := range keys {
-		args = append(args, u.workspaceID, k.level, k.grain, k.bucket, k.promptID, k.version, k.model, u.provider, k.credentialID)
+		latency, ttft := u.latency, u.ttft
+		if k.level == usageLevelVersion {
+			latency, ttft = "", ""
+		}
+		args = append(args, u.workspaceID, k.level, k.grain, k.bucket, k.promptID, k.version, k.model, usageProvider(k.level, u.provider), k.credentialID)
 		args = sumArgs(args, &u.counts)
-		args = append(args, u.latency, u.ttft, 1)
+		args = append(args, latency, ttft, 1)
 	}
 	if _, err := tx.execHot(ctx, rollupSQL, args...); err != nil {
 		return err
 	}
 	if u.compact {
 		for _, k := range keys {
+			if k.level == usageLevelVersion {
+				continue
+			}
 			if err := compactSketches(ctx, tx, u.workspaceID, k); err != nil {
 				return err
 			}
@@ -249,7 +277,7 @@ func (u *executionUsage) add(ctx context.Context, tx *Tx, rollupSQL, errorSQL st
 		return nil
 	}
 	args = args[:0]
-	for _, k := range keys {
+	for _, k := range errorKeys {
 		args = append(args, u.workspaceID, k.level, k.grain, k.bucket, k.promptID, k.version, k.model, k.credentialID, u.errorCode, 1)
 	}
 	_, err := tx.execHot(ctx, errorSQL, args...)
@@ -267,8 +295,8 @@ func recordLateUsage(ctx context.Context, tx *Tx, u *executionUsage, k usageKey)
 	if k.bucket >= rolled {
 		return nil // the roller will count it
 	}
-	d := derivedKeys(k)
-	return u.add(ctx, tx, addDerivedRollupSQL, addDerivedErrorSQL, d[:])
+	d, e := derivedKeys(k), derivedErrorKeys(k)
+	return u.add(ctx, tx, addDerivedRollupSQL, addDerivedErrorSQL, d[:], e[:])
 }
 
 // lockWatermark returns how far the workspace's usage is rolled up (0:

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -72,6 +73,29 @@ func (s Series) bucketOf(ms, fromMs int64) int64 {
 	return max(time.Date(y, m, d, 0, 0, 0, 0, loc).UnixMilli(), fromMs)
 }
 
+// majority returns the series bucket that holds most hours of the UTC day
+// starting at day, and the hours of that day that belong to other buckets.
+func (s Series) majority(day, fromMs int64) (int64, []int64) {
+	count := map[int64]int{}
+	for h := day; h < day+dayMs; h += hourMs {
+		count[s.bucketOf(h, fromMs)]++
+	}
+	var major int64
+	best := -1
+	for b, n := range count {
+		if n > best || (n == best && b < major) {
+			major, best = b, n
+		}
+	}
+	var moved []int64
+	for h := day; h < day+dayMs; h += hourMs {
+		if s.bucketOf(h, fromMs) != major {
+			moved = append(moved, h)
+		}
+	}
+	return major, moved
+}
+
 // Buckets returns the start of every bucket of [from, to), with from and to
 // rounded down to whole hours.
 func (s Series) Buckets(from, to time.Time) []time.Time {
@@ -87,12 +111,28 @@ func (s Series) Buckets(from, to time.Time) []time.Time {
 	return out
 }
 
-// usageSegment is a stretch of a range read from rows of one level and
-// grain.
+// usageSegment is a part of a range read from rows of one level and
+// grain: the buckets of [from, to), or the listed buckets.
 type usageSegment struct {
 	level, grain int
 	from, to     int64
+	buckets      []int64
+	route        usageRoute
 }
+
+// usageRoute says which series bucket a row of a segment counts in.
+type usageRoute int
+
+const (
+	// routeNatural: the bucket its hour (or UTC day) belongs to.
+	routeNatural usageRoute = iota
+	// routeMajority: a UTC day row counts whole in the series bucket that
+	// holds most of its hours...
+	routeMajority
+	// routeMoved: ...and each hour of that day that belongs to another
+	// bucket counts there and is taken back out of the day's bucket.
+	routeMoved
+)
 
 // usagePlan splits [from, to) into stretches of whole UTC days, read from
 // day rows, and hours around them. dayOK says whether a day may be read
@@ -126,15 +166,23 @@ type usageRead struct {
 	series *Series
 	// sketches reads the histograms too (for percentiles).
 	sketches bool
+	// errors reads the error counts, which have no level 2.
+	errors bool
 }
 
-// level picks the rollup level that answers the read: the per-key rows
-// unless a prompt is involved.
+// level picks the narrowest rollup level that answers the read: per key
+// unless a prompt is involved; per prompt and version when no model or key
+// is, and no histogram is needed; else the full detail of level 0.
 func (q usageRead) level() int {
-	if q.f.PromptID != "" || q.f.Version != nil || q.dims&(ByPrompt|ByVersion) != 0 {
-		return usageLevelPrompt
+	prompt := q.f.PromptID != "" || q.f.Version != nil || q.dims&(ByPrompt|ByVersion) != 0
+	if !prompt {
+		return usageLevelKey
 	}
-	return usageLevelKey
+	keyed := q.f.Model != "" || q.f.CredentialID != "" || q.dims&(ByModel|ByProvider|ByKey) != 0
+	if !keyed && !q.sketches && !q.errors {
+		return usageLevelVersion
+	}
+	return usageLevelPrompt
 }
 
 // columns lists the rollup columns the read groups by.
@@ -170,8 +218,19 @@ func (q usageRead) where(seg usageSegment) (string, []any) {
 		b.WriteString(" AND prompt_id = ?")
 		args = append(args, q.f.PromptID)
 	}
-	b.WriteString(" AND level = ? AND grain_hours = ? AND bucket >= ? AND bucket < ?")
-	args = append(args, seg.level, seg.grain, seg.from, seg.to)
+	// The grain is written out, not bound: the partial index on one
+	// prompt's days applies only where the query says grain_hours = 24.
+	fmt.Fprintf(&b, " AND level = ? AND grain_hours = %d", seg.grain)
+	args = append(args, seg.level)
+	if seg.buckets != nil {
+		b.WriteString(" AND bucket IN (" + strings.TrimSuffix(strings.Repeat("?, ", len(seg.buckets)), ", ") + ")")
+		for _, bk := range seg.buckets {
+			args = append(args, bk)
+		}
+	} else {
+		b.WriteString(" AND bucket >= ? AND bucket < ?")
+		args = append(args, seg.from, seg.to)
+	}
 	if q.f.Version != nil {
 		b.WriteString(" AND prompt_version = ?")
 		args = append(args, *q.f.Version)
@@ -190,25 +249,83 @@ func (q usageRead) where(seg usageSegment) (string, []any) {
 // plan returns the segments of the read's range, given that hours before
 // rolled are rolled up: there the read's level is used, with day rows for
 // whole days; after it, only level-0 hour rows exist.
+//
+// A series of days in a time zone other than UTC splits UTC days between
+// two local days. Without histograms to read, such a day is still read
+// from its day row, counted in the local day that holds most of its hours,
+// when the other hours are few: those are read as hour rows, counted in
+// their own day and taken out of the majority's (counters subtract;
+// histograms do not, so reads with them use hour rows).
 func (q usageRead) plan(rolled int64) []usageSegment {
 	from, to := floorTo(toMillis(q.f.From), hourMs), floorTo(toMillis(q.f.To), hourMs)
+	level := q.level()
+	s := q.series
 	dayOK := func(int64) bool { return true }
-	if s := q.series; s != nil {
+	var splitDays, movedHours []int64
+	if s != nil {
 		if s.Interval == IntervalHour {
 			dayOK = func(int64) bool { return false }
 		} else {
-			dayOK = func(day int64) bool { return s.bucketOf(day, from) == s.bucketOf(day+dayMs-hourMs, from) }
+			dayOK = func(day int64) bool {
+				if s.bucketOf(day, from) == s.bucketOf(day+dayMs-hourMs, from) {
+					return true
+				}
+				if q.sketches {
+					return false
+				}
+				_, moved := s.majority(day, from)
+				if len(moved) > maxMovedHours {
+					return false
+				}
+				splitDays = append(splitDays, day)
+				movedHours = append(movedHours, moved...)
+				return true
+			}
 		}
 	}
-	level := q.level()
-	segs := usagePlan(from, min(to, rolled), dayOK)
-	for i := range segs {
-		segs[i].level = level
+	var segs []usageSegment
+	for _, seg := range usagePlan(from, min(to, rolled), dayOK) {
+		seg.level = level
+		if seg.grain == 24 && len(splitDays) > 0 {
+			// Whole days in their natural bucket, and split ones.
+			var whole []int64
+			for day := seg.from; day < seg.to; day += dayMs {
+				if !slices.Contains(splitDays, day) {
+					whole = append(whole, day)
+				}
+			}
+			for _, chunk := range chunks(whole) {
+				segs = append(segs, usageSegment{level: level, grain: 24, buckets: chunk})
+			}
+			continue
+		}
+		segs = append(segs, seg)
+	}
+	for _, chunk := range chunks(splitDays) {
+		segs = append(segs, usageSegment{level: level, grain: 24, buckets: chunk, route: routeMajority})
+	}
+	for _, chunk := range chunks(movedHours) {
+		segs = append(segs, usageSegment{level: level, grain: 1, buckets: chunk, route: routeMoved})
 	}
 	if open := max(from, rolled); open < to {
 		segs = append(segs, usageSegment{level: usageLevelPrompt, grain: 1, from: open, to: to})
 	}
 	return segs
+}
+
+// maxMovedHours is how many hours of a UTC day may belong to another local
+// day for the day to be read from its day row.
+const maxMovedHours = 8
+
+// chunks splits bucket lists for IN lists of at most 500.
+func chunks(buckets []int64) [][]int64 {
+	var out [][]int64
+	for len(buckets) > 0 {
+		n := min(500, len(buckets))
+		out = append(out, buckets[:n])
+		buckets = buckets[n:]
+	}
+	return out
 }
 
 // usageRolledUntil returns how far the workspace's usage is rolled up (0:
@@ -362,7 +479,19 @@ func (db *DB) readUsage(ctx context.Context, q usageRead) (*usageGroups, error) 
 			if row.counts.Executions == 0 {
 				continue // the sum over no rows
 			}
-			if err := groups.add(row.groupOf(), row); err != nil {
+			k := row.groupOf()
+			switch seg.route {
+			case routeMajority:
+				k.bucket, _ = q.series.majority(row.key.bucket, row.fromMs)
+			case routeMoved:
+				if err := groups.add(k, row); err != nil {
+					rows.Close()
+					return nil, err
+				}
+				k.bucket, _ = q.series.majority(floorTo(row.key.bucket, dayMs), row.fromMs)
+				row.counts.Negate()
+			}
+			if err := groups.add(k, row); err != nil {
 				rows.Close()
 				return nil, err
 			}
@@ -382,7 +511,9 @@ func (db *DB) readUsage(ctx context.Context, q usageRead) (*usageGroups, error) 
 func (g *usageGroups) list(byTime bool) []krowoc.UsageGroup {
 	out := make([]krowoc.UsageGroup, 0, len(g.order))
 	for _, k := range g.order {
-		out = append(out, *g.m[k])
+		if grp := g.m[k]; grp.Counts.Executions != 0 { // a split day can leave a bucket at zero
+			out = append(out, *grp)
+		}
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		a, b := out[i], out[j]
@@ -433,7 +564,7 @@ func (db *DB) UsageSeries(ctx context.Context, f UsageFilter, s Series, dims Usa
 // UsageErrors returns how many executions of f failed with each error code,
 // most first.
 func (db *DB) UsageErrors(ctx context.Context, f UsageFilter) ([]krowoc.ErrorCount, error) {
-	q := usageRead{f: f}
+	q := usageRead{f: f, errors: true}
 	rolled, err := db.usageRolledUntil(ctx, f.WorkspaceID)
 	if err != nil {
 		return nil, err

@@ -177,22 +177,24 @@ func readRollups(ctx context.Context, tx *Tx, accs map[usageKey]*rollupAcc, wher
 }
 
 // deriveRollups adds the level-0 hour rows of [from, to), all in one UTC
-// day, to the derived rows: the day's rows at both levels and the level-1
-// hour rows.
+// day, to the derived rows: the day's rows at every level and the hour
+// rows of levels 1 and 2.
 func deriveRollups(ctx context.Context, tx *Tx, workspaceID string, from, to int64) error {
 	day := floorTo(from, dayMs)
 	derived := map[usageKey]*rollupAcc{}
 	// What earlier stretches of the day put in the day rows, and anything
 	// a straggler added.
-	for _, level := range []int{usageLevelPrompt, usageLevelKey} {
+	for _, level := range []int{usageLevelPrompt, usageLevelKey, usageLevelVersion} {
 		if err := readRollups(ctx, tx, derived, `workspace_id = ? AND level = ? AND grain_hours = 24 AND bucket = ?`,
 			workspaceID, level, day); err != nil {
 			return err
 		}
 	}
-	if err := readRollups(ctx, tx, derived, `workspace_id = ? AND level = 1 AND grain_hours = 1 AND bucket >= ? AND bucket < ?`,
-		workspaceID, from, to); err != nil {
-		return err
+	for _, level := range []int{usageLevelKey, usageLevelVersion} {
+		if err := readRollups(ctx, tx, derived, `workspace_id = ? AND level = ? AND grain_hours = 1 AND bucket >= ? AND bucket < ?`,
+			workspaceID, level, from, to); err != nil {
+			return err
+		}
 	}
 	hours := map[usageKey]*rollupAcc{}
 	if err := readRollups(ctx, tx, hours, `workspace_id = ? AND level = 0 AND grain_hours = 1 AND bucket >= ? AND bucket < ?`,
@@ -203,12 +205,14 @@ func deriveRollups(ctx context.Context, tx *Tx, workspaceID string, from, to int
 		for _, d := range derivedKeys(k) {
 			acc := derived[d]
 			if acc == nil {
-				acc = &rollupAcc{provider: h.provider}
+				acc = &rollupAcc{provider: usageProvider(d.level, h.provider)}
 				derived[d] = acc
 			}
 			acc.counts.Add(h.counts)
-			acc.latency.Merge(&h.latency)
-			acc.ttft.Merge(&h.ttft)
+			if d.level != usageLevelVersion {
+				acc.latency.Merge(&h.latency)
+				acc.ttft.Merge(&h.ttft)
+			}
 		}
 	}
 	return writeRollups(ctx, tx, workspaceID, derived, rollupReplace)
@@ -248,7 +252,7 @@ func deriveErrorCounts(ctx context.Context, tx *Tx, workspaceID string, from, to
 		return err
 	}
 	for k, n := range hours {
-		for _, d := range derivedKeys(k.usageKey) {
+		for _, d := range derivedErrorKeys(k.usageKey) {
 			derived[errorKey{d, k.code}] += n
 		}
 	}

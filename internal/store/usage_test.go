@@ -444,51 +444,77 @@ func TestUsageSeriesBucketsAndTimeZones(t *testing.T) {
 			record(t, db, ws, x)
 		}
 
-		zones := []string{"UTC", "America/New_York", "Asia/Kolkata", "Pacific/Chatham"}
-		for _, zone := range zones {
-			loc, err := time.LoadLocation(zone)
-			if err != nil {
-				t.Fatal(err)
+		zones := []string{"UTC", "America/New_York", "Asia/Kolkata", "Pacific/Chatham", "Europe/Berlin"}
+		for _, rolled := range []bool{false, true} {
+			if rolled {
+				// Day rows now answer whole UTC days; those split between two
+				// local days are corrected with hour rows.
+				roll(t, db, ws, base.Add(30*24*time.Hour), base.Add(30*24*time.Hour-time.Hour))
 			}
-			for _, s := range []store.Series{{Interval: store.IntervalHour}, {Interval: store.IntervalDay, Location: loc}} {
-				for _, rg := range [][2]time.Time{
-					{base.Add(-48 * time.Hour), base.Add(7 * 24 * time.Hour)},
-					{base.Add(13 * time.Hour), base.Add(4*24*time.Hour + 2*time.Hour)},
-				} {
-					f := store.UsageFilter{WorkspaceID: ws, From: rg[0], To: rg[1]}
-					buckets := s.Buckets(f.From, f.To)
-					// bucketOf is the bucket an hour belongs to per the docs:
-					// hours are UTC; a day is the local day the hour starts in,
-					// the first starting at the range's start.
-					bucketOf := func(at time.Time) int64 {
-						hour := at.Truncate(time.Hour)
-						if s.Interval == store.IntervalHour {
-							return hour.UnixMilli()
-						}
-						y, m, d := hour.In(loc).Date()
-						return max(time.Date(y, m, d, 0, 0, 0, 0, loc).UnixMilli(), f.From.UnixMilli())
-					}
-					wants := map[string]*want{}
-					for _, x := range runs {
-						if matches(f, x) {
-							name := runGroup(store.ByKey, bucketOf(x.at), x)
-							if wants[name] == nil {
-								wants[name] = &want{}
+			for _, zone := range zones {
+				loc, err := time.LoadLocation(zone)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, s := range []store.Series{{Interval: store.IntervalHour}, {Interval: store.IntervalDay, Location: loc}} {
+					for _, rg := range [][2]time.Time{
+						{base.Add(-48 * time.Hour), base.Add(7 * 24 * time.Hour)},
+						{base.Add(13 * time.Hour), base.Add(4*24*time.Hour + 2*time.Hour)},
+					} {
+						f := store.UsageFilter{WorkspaceID: ws, From: rg[0], To: rg[1]}
+						buckets := s.Buckets(f.From, f.To)
+						// bucketOf is the bucket an hour belongs to per the docs:
+						// hours are UTC; a day is the local day the hour starts in,
+						// the first starting at the range's start.
+						bucketOf := func(at time.Time) int64 {
+							hour := at.Truncate(time.Hour)
+							if s.Interval == store.IntervalHour {
+								return hour.UnixMilli()
 							}
-							wants[name].add(x)
-							if !slices.ContainsFunc(buckets, func(b time.Time) bool { return b.UnixMilli() == bucketOf(x.at) }) {
-								t.Fatalf("%s %s: bucket %v of a run at %v is not among the series' buckets", zone, s.Interval, fromMs(bucketOf(x.at)), x.at)
+							y, m, d := hour.In(loc).Date()
+							return max(time.Date(y, m, d, 0, 0, 0, 0, loc).UnixMilli(), f.From.UnixMilli())
+						}
+						wants := map[string]*want{}
+						for _, x := range runs {
+							if matches(f, x) {
+								name := runGroup(store.ByKey, bucketOf(x.at), x)
+								if wants[name] == nil {
+									wants[name] = &want{}
+								}
+								wants[name].add(x)
+								if !slices.ContainsFunc(buckets, func(b time.Time) bool { return b.UnixMilli() == bucketOf(x.at) }) {
+									t.Fatalf("%s %s: bucket %v of a run at %v is not among the series' buckets", zone, s.Interval, fromMs(bucketOf(x.at)), x.at)
+								}
 							}
 						}
-					}
-					got, err := db.UsageSeries(ctx, f, s, store.ByKey)
-					if err != nil {
-						t.Fatal(err)
-					}
-					checkGroups(t, fmt.Sprintf("%s %s series %v–%v", zone, s.Interval, rg[0], rg[1]), got, wants, store.ByKey, false)
-					for i := 1; i < len(got); i++ {
-						if got[i].BucketMs < got[i-1].BucketMs {
-							t.Fatal("series is not in time order")
+						got, err := db.UsageSeries(ctx, f, s, store.ByKey)
+						if err != nil {
+							t.Fatal(err)
+						}
+						checkGroups(t, fmt.Sprintf("%s %s series %v–%v (rolled up: %v)", zone, s.Interval, rg[0], rg[1], rolled), got, wants, store.ByKey, false)
+
+						// One prompt's series (read from the per-version rows).
+						pf := f
+						pf.PromptID = "prompt-b"
+						promptWants := map[string]*want{}
+						for _, x := range runs {
+							if matches(pf, x) {
+								name := runGroup(0, bucketOf(x.at), x)
+								if promptWants[name] == nil {
+									promptWants[name] = &want{}
+								}
+								promptWants[name].add(x)
+							}
+						}
+						pgot, err := db.UsageSeries(ctx, pf, s, 0)
+						if err != nil {
+							t.Fatal(err)
+						}
+						checkGroups(t, fmt.Sprintf("%s %s series of one prompt (rolled up: %v)", zone, s.Interval, rolled), pgot, promptWants, 0, false)
+						for i := 1; i < len(got); i++ {
+							if got[i].BucketMs < got[i-1].BucketMs {
+								t.Fatal("series is not in time order")
+							}
 						}
 					}
 				}

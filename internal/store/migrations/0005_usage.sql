@@ -6,7 +6,10 @@
 -- bucket is the start in ms since the epoch, UTC):
 --   level 0: per prompt, prompt version (0 is the draft), model and key;
 --   level 1: per model and key only (prompt_id '' and prompt_version 0),
---            which is all a workspace-wide view without a prompt needs.
+--            which is all a workspace-wide view without a prompt needs;
+--   level 2: per prompt and version only (model, provider and
+--            credential_id ''), counters without histograms: the narrow
+--            rows of a breakdown by prompt.
 -- credential_id is '' for runs without a key.
 --
 -- Finishing an execution adds it to its level-0 hour row, in the same
@@ -24,7 +27,7 @@
 -- 0005_usage.postgres.sql is this file without that SQLite clause.
 CREATE TABLE usage_rollups (
     workspace_id          TEXT NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
-    level                 SMALLINT NOT NULL CHECK (level IN (0, 1)),
+    level                 SMALLINT NOT NULL CHECK (level IN (0, 1, 2)),
     grain_hours           SMALLINT NOT NULL CHECK (grain_hours IN (1, 24)),
     bucket                BIGINT NOT NULL,
     prompt_id             TEXT NOT NULL,
@@ -53,6 +56,11 @@ CREATE TABLE usage_rollups (
     PRIMARY KEY (workspace_id, level, grain_hours, bucket, prompt_id, prompt_version, model, credential_id)
 ) WITHOUT ROWID;
 
+-- One prompt's days (its page, a dashboard filtered by prompt). Day rows
+-- are written by the roller (and the odd straggler), so a normal finish
+-- never updates this index.
+CREATE INDEX usage_rollups_prompt_days ON usage_rollups (workspace_id, prompt_id, level, bucket) WHERE grain_hours = 24;
+
 -- Every hour before rolled_until (ms) is rolled up: its derived rows exist.
 CREATE TABLE usage_watermarks (
     workspace_id TEXT PRIMARY KEY REFERENCES workspaces (id) ON DELETE CASCADE,
@@ -60,7 +68,7 @@ CREATE TABLE usage_watermarks (
 );
 
 -- Why runs did not succeed: the executions' error codes, counted per bucket
--- with the same levels, grains and keys as usage_rollups.
+-- with the same grains and keys as usage_rollups, at levels 0 and 1.
 CREATE TABLE usage_errors (
     workspace_id   TEXT NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
     level          SMALLINT NOT NULL CHECK (level IN (0, 1)),
