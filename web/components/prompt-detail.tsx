@@ -19,6 +19,7 @@ import { toast } from "sonner";
 import { ConfirmDialog } from "@/components/confirm-dialog";
 import { HighlightedPromptText } from "@/components/highlighted-prompt-text";
 import { PromptEditorForm } from "@/components/prompt-editor-form";
+import { PromptAnalytics } from "@/components/prompt-analytics";
 import { PromptExecutionHistory } from "@/components/prompt-execution-history";
 import { PromptStatusBadge, VisibilityBadge } from "@/components/prompt-status-badge";
 import { PromptVersionHistory } from "@/components/prompt-version-history";
@@ -361,6 +362,8 @@ export function PromptDetail() {
       {writable && !trashed ? <RunPanel prompt={p} /> : null}
 
       <PromptVersionHistory prompt={p} canWrite={writable} />
+
+      {me.isSuccess ? <PromptAnalytics prompt={p} /> : null}
 
       {me.isSuccess ? <PromptExecutionHistory promptId={p.id} workspaceId={p.workspaceId} /> : null}
 

@@ -1,4 +1,4 @@
-import { HistoryIcon, HomeIcon, KeyRoundIcon, KeySquareIcon, LibraryIcon, SettingsIcon, UserIcon, type LucideIcon } from "lucide-react";
+import { ChartColumnIcon, HistoryIcon, HomeIcon, KeyRoundIcon, KeySquareIcon, LibraryIcon, SettingsIcon, UserIcon, type LucideIcon } from "lucide-react";
 
 /** One link of a navigation menu. */
 export interface NavItem {
@@ -12,6 +12,7 @@ export interface NavItem {
 /** Main navigation of the signed-in shell. Only sections that exist are listed. */
 export const mainNav: readonly NavItem[] = [
   { title: "Home", href: "/", icon: HomeIcon },
+  { title: "Dashboard", href: "/dashboard/", icon: ChartColumnIcon, match: "/dashboard" },
   { title: "Prompts", href: "/prompts/", icon: LibraryIcon, match: "/prompts" },
   { title: "History", href: "/history/", icon: HistoryIcon, match: "/history" },
   { title: "Settings", href: "/settings/profile/", icon: SettingsIcon, match: "/settings" },
