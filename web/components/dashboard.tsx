@@ -124,10 +124,8 @@ export function Dashboard() {
         <HistoryLimitNotice range={summary.data.range} />
         <UsageStatCards stats={summary.data.totals} label="Totals of the range" />
         <ExecutionTrendCard params={params} />
-        <div className="grid gap-6 lg:grid-cols-2">
-          <SuccessRateCard params={params} />
-          <ActivePromptsCard params={params} />
-        </div>
+        <SuccessRateCard params={params} />
+        <ActivePromptsCard params={params} />
         <PerformanceCard params={params} by="model" />
         <CostBreakdownCard params={params} />
       </>
