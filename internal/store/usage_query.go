@@ -295,7 +295,7 @@ func (q usageRead) plan(rolled int64) []usageSegment {
 				}
 			}
 			for _, chunk := range chunks(whole) {
-				segs = append(segs, usageSegment{level: level, grain: 24, buckets: chunk})
+				segs = append(segs, usageSegment{level: level, grain: 24, buckets: chunk, route: routeNatural})
 			}
 			continue
 		}
@@ -308,7 +308,7 @@ func (q usageRead) plan(rolled int64) []usageSegment {
 		segs = append(segs, usageSegment{level: level, grain: 1, buckets: chunk, route: routeMoved})
 	}
 	if open := max(from, rolled); open < to {
-		segs = append(segs, usageSegment{level: usageLevelPrompt, grain: 1, from: open, to: to})
+		segs = append(segs, usageSegment{level: usageLevelPrompt, grain: 1, from: open, to: to, route: routeNatural})
 	}
 	return segs
 }
