@@ -15,6 +15,9 @@ const config = {
     // cannot load untransformed: tests render the Markdown source as text.
     "^react-markdown$": "<rootDir>/test/react-markdown.tsx",
     "^remark-gfm$": "<rootDir>/test/remark-gfm.ts",
+    // VisActor draws on a canvas jsdom lacks: tests get a stub that shows
+    // the chart's data; Playwright checks the real charts.
+    "^@visactor/react-vchart$": "<rootDir>/test/react-vchart.tsx",
   },
   testPathIgnorePatterns: ["<rootDir>/node_modules/", "<rootDir>/e2e/", "<rootDir>/.next/", "<rootDir>/out/"],
   modulePathIgnorePatterns: ["<rootDir>/out/", "<rootDir>/.next/"],

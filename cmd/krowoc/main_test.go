@@ -329,3 +329,54 @@ func TestWorkerRefusesSQLite(t *testing.T) {
 		t.Fatalf("worker on SQLite: exit %d, stderr %q", code, stderr)
 	}
 }
+
+// TestUsageRebuildCommand: `krowoc usage rebuild` recomputes the rollups
+// from the executions and the numbers stay the same.
+func TestUsageRebuildCommand(t *testing.T) {
+	sim := llmsim.NewServer(llmsim.Options{APIKey: "sk-usage-1234"})
+	defer sim.Close()
+	dir := t.TempDir()
+	env := []string{"KROWOC_OPENAI_BASE_URL=" + sim.OpenAIBaseURL()}
+	s := startServer(t, dir, env...)
+	s.request(t, "POST", "/api/collections/users/records", "",
+		`{"email":"ada@example.com","password":"correct horse battery","passwordConfirm":"correct horse battery"}`)
+	_, body := s.request(t, "POST", "/api/collections/users/auth-with-password", "", `{"identity":"ada@example.com","password":"correct horse battery"}`)
+	session := field(t, body, "token")
+	if code, body := s.request(t, "POST", "/api/v1/credentials", session, `{"provider":"openai","label":"main","key":"sk-usage-1234"}`); code != 201 {
+		t.Fatalf("create credential: %d %s", code, body)
+	}
+	code, body := s.request(t, "POST", "/api/v1/prompts", session, `{"title":"Greeter","promptText":"Say hello"}`)
+	if code != 201 {
+		t.Fatalf("create prompt: %d %s", code, body)
+	}
+	prompt := field(t, body, "id")
+	for range 2 {
+		if code, body := s.request(t, "POST", "/api/v1/prompts/"+prompt+"/executions", session, `{"model":"openai:gpt-4o-mini"}`); code != 200 {
+			t.Fatalf("run: %d %s", code, body)
+		}
+	}
+	summary := func() string {
+		t.Helper()
+		code, body := s.request(t, "GET", "/api/v1/usage/summary", session, "")
+		if code != 200 || !strings.Contains(body, `"executions":2,`) {
+			t.Fatalf("usage summary: %d %s", code, body)
+		}
+		return body[strings.Index(body, `"totals"`):]
+	}
+	before := summary()
+	s.stop(t)
+
+	out, stderr, code2 := run(t, env, "usage", "rebuild", "--dir", dir)
+	if code2 != 0 || !strings.Contains(out, "rebuilt the usage of 1 workspace(s) from 2 execution(s)") {
+		t.Fatalf("usage rebuild: exit %d\n%s\n%s", code2, out, stderr)
+	}
+	_, stderr, code2 = run(t, env, "usage", "rebuild", "--workspace", "no-such-workspace", "--dir", dir)
+	if code2 == 0 || !strings.Contains(stderr, "not found") {
+		t.Fatalf("rebuild of a missing workspace: exit %d, %q", code2, stderr)
+	}
+	s = startServer(t, dir, env...)
+	if after := summary(); after != before {
+		t.Fatalf("after rebuild:\n%s\nbefore:\n%s", after, before)
+	}
+	s.stop(t)
+}

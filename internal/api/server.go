@@ -226,6 +226,8 @@ func (s *Server) Bind(r *router.Router[*core.RequestEvent]) {
 	superusers.rg.BindFunc(s.superuserMiddleware)
 	bindLeaderboardAdminAPI(s, superusers)
 
+	bindUsageAPI(s, authed)
+
 	// Unknown /api/v1 paths answer with a problem, not the web app.
 	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
 		v1.Route(m, "/{path...}", func(e *core.RequestEvent) error {

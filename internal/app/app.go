@@ -92,7 +92,7 @@ func (p *program) run(args []string) error {
 	root.FParseErrWhitelist = cobra.FParseErrWhitelist{}
 	root.SetArgs(args)
 	root.SetOut(p.stdout)
-	root.AddCommand(p.serveCommand(), p.workerCommand(), p.migrateCommand(), p.keysCommand(), p.versionCommand(), pbcmd.NewSuperuserCommand(p.pb))
+	root.AddCommand(p.serveCommand(), p.workerCommand(), p.migrateCommand(), p.keysCommand(), p.usageCommand(), p.versionCommand(), pbcmd.NewSuperuserCommand(p.pb))
 	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
 		if err := p.pb.Bootstrap(); err != nil {
 			return fmt.Errorf("open the data folder %s: %w", p.pb.DataDir(), err)
@@ -408,6 +408,56 @@ func (p *program) startRelay(relay *events.Relay) (stop func()) {
 		}
 	}()
 	return func() { cancel(); <-done }
+}
+
+func (p *program) usageCommand() *cobra.Command {
+	usage := &cobra.Command{Use: "usage", Short: "Maintain the usage rollups behind the dashboards"}
+	var workspace string
+	rebuild := &cobra.Command{
+		Use:   "rebuild",
+		Short: "Recompute the usage rollups from the executions",
+		Long: `rebuild recomputes the usage rollups of every workspace (or of --workspace) from the
+executions in the history, one workspace per transaction, then rolls them up. The numbers are the
+same as the ones kept while runs finished, except that runs deleted from the history drop out.
+On Postgres, runs finishing meanwhile wait for the workspace being rebuilt; on SQLite the rebuild
+holds the write lock per workspace, so prefer a quiet moment for large workspaces.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			if ctx == nil {
+				ctx = context.Background()
+			}
+			db, err := p.openStore(ctx)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			if _, err := db.Migrate(ctx); err != nil {
+				return fmt.Errorf("migrate the domain database: %w", err)
+			}
+			ids := []string{workspace}
+			if workspace == "" {
+				if ids, err = db.WorkspaceIDs(ctx); err != nil {
+					return err
+				}
+			}
+			var total int64
+			start := time.Now()
+			for _, id := range ids {
+				n, err := db.RebuildUsage(ctx, id)
+				if err != nil {
+					return fmt.Errorf("rebuild usage of workspace %s: %w", id, err)
+				}
+				total += n
+			}
+			fmt.Fprintf(p.stdout, "rebuilt the usage of %d workspace(s) from %d execution(s) in %s\n",
+				len(ids), total, time.Since(start).Round(time.Millisecond))
+			return nil
+		},
+	}
+	rebuild.Flags().StringVar(&workspace, "workspace", "", "rebuild only this workspace (id)")
+	usage.AddCommand(rebuild)
+	return usage
 }
 
 func (p *program) migrateCommand() *cobra.Command {

@@ -56,8 +56,8 @@ func maintenanceOpts() river.InsertOpts {
 
 // RegisterMaintenance adds the upkeep every deployment needs: the trash
 // purge (hourly and at start), token cleanup (daily), planner statistics
-// (hourly), leaderboard scoring (hourly) and the cleanup after a user is
-// deleted.
+// (hourly), leaderboard scoring (hourly), the usage roll-up (every minute)
+// and the cleanup after a user is deleted.
 func RegisterMaintenance(j *Jobs) {
 	Register(j, river.WorkFunc(func(ctx context.Context, job *river.Job[PurgeTrashArgs]) error {
 		n, err := j.db.PurgeTrash(ctx, j.db.Now().Add(-store.TrashRetention))
@@ -78,6 +78,7 @@ func RegisterMaintenance(j *Jobs) {
 	}))
 	registerUserCleanup(j)
 	registerLeaderboard(j)
+	registerUsageRoller(j)
 	j.Every(time.Hour, PurgeTrashArgs{}, true)
 	j.Every(24*time.Hour, PurgeTokensArgs{}, false)
 	j.Every(time.Hour, OptimizeArgs{}, false)
@@ -133,4 +134,23 @@ func registerLeaderboard(j *Jobs) {
 		return nil
 	}))
 	j.Every(time.Hour, ScoreLeaderboardArgs{}, true)
+}
+
+// RollUsageArgs rolls finished hours of usage up into day rows and per-key
+// rows (store.RollUsage), so long dashboard ranges read few rows. Every
+// minute; only the leader enqueues it, so rolls never race.
+type RollUsageArgs struct{}
+
+// Kind names the job.
+func (RollUsageArgs) Kind() string { return "roll_usage" }
+
+// InsertOpts puts it on the maintenance queue.
+func (RollUsageArgs) InsertOpts() river.InsertOpts { return maintenanceOpts() }
+
+func registerUsageRoller(j *Jobs) {
+	Register(j, river.WorkFunc(func(ctx context.Context, job *river.Job[RollUsageArgs]) error {
+		_, err := j.db.RollUsage(ctx)
+		return err
+	}))
+	j.Every(time.Minute, RollUsageArgs{}, true)
 }

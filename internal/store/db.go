@@ -37,6 +37,7 @@ type DB struct {
 	// queue's LISTEN connections; nil on SQLite.
 	pg     *pgx.ConnConfig
 	outbox outboxSignal
+	stmts  *stmtCache
 	// Now returns the current time; tests freeze it.
 	Now func() time.Time
 }
@@ -92,7 +93,7 @@ func openSQLite(ctx context.Context, dataDir string) (*DB, error) {
 	read.SetMaxIdleConns(conns)
 	read.SetConnMaxLifetime(0)
 
-	db := &DB{read: read, write: write, dialect: SQLite, counts: newCountCache(), Now: time.Now}
+	db := &DB{read: read, write: write, dialect: SQLite, counts: newCountCache(), stmts: &stmtCache{}, Now: time.Now}
 	if err := write.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
@@ -125,7 +126,7 @@ func openPostgres(ctx context.Context, opts Options) (*DB, error) {
 		pool.Close()
 		return nil, fmt.Errorf("cannot reach the database at %s: %w", describeHost(cfg), unwrapConnectError(err))
 	}
-	return &DB{read: pool, write: pool, dialect: Postgres, counts: newCountCache(), pg: cfg, Now: time.Now}, nil
+	return &DB{read: pool, write: pool, dialect: Postgres, counts: newCountCache(), pg: cfg, stmts: &stmtCache{}, Now: time.Now}, nil
 }
 
 // ParsePostgresURL parses a postgres:// URL into a pgx configuration. Its
@@ -179,7 +180,7 @@ func (db *DB) Dialect() Dialect { return db.dialect }
 
 // Close closes every connection of the store.
 func (db *DB) Close() error {
-	err := db.write.Close()
+	err := errors.Join(db.stmts.close(), db.write.Close())
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())
 	}
@@ -201,6 +202,7 @@ func newID() string {
 type Tx struct {
 	tx      *sql.Tx
 	dialect Dialect
+	stmts   *stmtCache
 	now     time.Time
 	emitted bool // the transaction wrote to the outbox
 }
@@ -211,7 +213,7 @@ func (db *DB) Update(ctx context.Context, fn func(*Tx) error) error {
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	t := &Tx{tx: tx, dialect: db.dialect, now: db.Now().UTC()}
+	t := &Tx{tx: tx, dialect: db.dialect, stmts: db.stmts, now: db.Now().UTC()}
 	if err := fn(t); err != nil {
 		_ = tx.Rollback()
 		return err

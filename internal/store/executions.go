@@ -66,7 +66,8 @@ func GetExecutionTx(ctx context.Context, tx *Tx, id string) (*krowoc.Execution, 
 var ErrExecutionFinished = errors.New("the execution has already finished")
 
 // FinishExecution records an execution's outcome: status, error, timings,
-// usage, cost and response. It also marks the credential as used.
+// usage, cost and response. It also marks the credential as used and adds
+// the execution to the usage rollups. Call it once per execution.
 func (db *DB) FinishExecution(ctx context.Context, x *krowoc.Execution) error {
 	return db.Update(ctx, func(tx *Tx) error { return finishExecution(ctx, tx, x) })
 }
@@ -96,7 +97,10 @@ func finishExecution(ctx context.Context, tx *Tx, x *krowoc.Execution) error {
 			return err
 		}
 	}
-	return bumpPromptStats(ctx, tx, x)
+	if err := bumpPromptStats(ctx, tx, x); err != nil {
+		return err
+	}
+	return recordUsage(ctx, tx, x)
 }
 
 // CancelExecution records a running execution as cancelled and returns it.
@@ -202,7 +206,8 @@ func (db *DB) GetExecution(ctx context.Context, id string) (*krowoc.Execution, e
 	return x, nil
 }
 
-// DeleteExecution removes an execution from the history.
+// DeleteExecution removes an execution from the history. The usage rollups
+// keep counting it: they are the ledger of what was spent.
 func (db *DB) DeleteExecution(ctx context.Context, id string) error {
 	return db.Update(ctx, func(tx *Tx) error {
 		res, err := tx.exec(ctx, `DELETE FROM executions WHERE id = ?`, id)

@@ -3,10 +3,12 @@
 import { LibraryIcon } from "lucide-react";
 import Link from "next/link";
 
+import { KeyUsageCard } from "@/components/key-usage-card";
 import { NewPromptDialog } from "@/components/new-prompt-dialog";
 import { ProfileSummary } from "@/components/profile-summary";
 import { QueryError } from "@/components/query-error";
 import { QuotaIndicator } from "@/components/quota-indicator";
+import { RecentExecutionsCard } from "@/components/recent-executions-card";
 import { TopPromptsCard } from "@/components/top-prompts-card";
 import { WorkspaceList } from "@/components/workspace-list";
 import { Button } from "@/components/ui/button";
@@ -14,6 +16,7 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/com
 import { Skeleton } from "@/components/ui/skeleton";
 import { useMe } from "@/hooks/use-me";
 import { formatNumber } from "@/lib/format";
+import { browserTimeZone } from "@/lib/usage";
 import { canWrite, personalWorkspace } from "@/lib/validations/me";
 
 function HomeSkeleton() {
@@ -35,7 +38,7 @@ function HomeSkeleton() {
   );
 }
 
-/** The home page: the prompt count, quota and "New prompt" first, the community's top prompts, then profile and workspaces. */
+/** The home page: the prompt count, quota and "New prompt" first, then key usage and the latest runs, the community's top prompts, then profile and workspaces. */
 export function HomeOverview() {
   const me = useMe();
 
@@ -83,6 +86,8 @@ export function HomeOverview() {
           </Button>
         </CardContent>
       </Card>
+      <KeyUsageCard workspaceId={personal?.id} tz={browserTimeZone()} />
+      <RecentExecutionsCard workspaceId={personal?.id} />
       <TopPromptsCard />
       <ProfileSummary user={user} />
       <WorkspaceList workspaces={workspaces} />

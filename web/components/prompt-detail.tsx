@@ -23,6 +23,7 @@ import { ForkOrigin } from "@/components/fork-origin";
 import { HighlightedPromptText } from "@/components/highlighted-prompt-text";
 import { publicPromptHref } from "@/components/leaderboard-table";
 import { PromptEditorForm } from "@/components/prompt-editor-form";
+import { PromptAnalytics } from "@/components/prompt-analytics";
 import { PromptExecutionHistory } from "@/components/prompt-execution-history";
 import { PromptStatusBadge, VisibilityBadge } from "@/components/prompt-status-badge";
 import { PromptVersionHistory } from "@/components/prompt-version-history";
@@ -380,6 +381,8 @@ export function PromptDetail() {
       {writable && !trashed ? <RunPanel prompt={p} /> : null}
 
       <PromptVersionHistory prompt={p} canWrite={writable} />
+
+      {me.isSuccess ? <PromptAnalytics prompt={p} /> : null}
 
       {me.isSuccess ? <PromptExecutionHistory promptId={p.id} workspaceId={p.workspaceId} /> : null}
 

@@ -1,4 +1,5 @@
 import {
+  ChartColumnIcon,
   HistoryIcon,
   HomeIcon,
   KeyRoundIcon,
@@ -25,6 +26,7 @@ export interface NavItem {
 /** Main navigation of the signed-in shell. Only sections that exist are listed. */
 export const mainNav: readonly NavItem[] = [
   { title: "Home", href: "/", icon: HomeIcon },
+  { title: "Dashboard", href: "/dashboard/", icon: ChartColumnIcon, match: "/dashboard" },
   { title: "Prompts", href: "/prompts/", icon: LibraryIcon, match: "/prompts" },
   { title: "Chains", href: "/chains/", icon: WorkflowIcon, match: "/chains" },
   { title: "History", href: "/history/", icon: HistoryIcon, match: "/history" },

@@ -71,6 +71,22 @@ import {
   type CreateBatchRequest,
 } from "@/lib/validations/batch";
 import {
+  keyUsageListSchema,
+  recentExecutionListSchema,
+  usageBreakdownSchema,
+  usageErrorsSchema,
+  usageSeriesSchema,
+  usageSummarySchema,
+  type BreakdownBy,
+  type KeyUsageList,
+  type RecentExecutionList,
+  type UsageBreakdown,
+  type UsageErrors,
+  type UsageInterval,
+  type UsageSeries,
+  type UsageSummary,
+} from "@/lib/validations/usage";
+import {
   exportDocumentSchema,
   importProgressSchema,
   importResultSchema,
@@ -1099,4 +1115,93 @@ export function streamPublicPromptExecution(
   options: StreamRunOptions,
 ): Promise<void> {
   return streamRun(`${publicPromptPath(id)}/executions`, body, options);
+}
+
+// ---------------------------------------------------------------------------
+// Usage
+
+/** The range and filters every usage request takes. */
+export interface UsageParams {
+  workspace?: string;
+  /** RFC 3339; the server rounds to whole hours. */
+  from?: string;
+  to?: string;
+  /** IANA time zone of day buckets. */
+  tz?: string;
+  prompt?: string;
+  /** A version number or "draft"; needs prompt. */
+  version?: string;
+  model?: string;
+  /** A provider key (credential) id. */
+  key?: string;
+}
+
+function usageQuery(p: UsageParams): Record<string, QueryValue> {
+  return {
+    workspace: p.workspace,
+    from: p.from,
+    to: p.to,
+    tz: p.tz,
+    prompt: p.prompt || undefined,
+    version: p.version || undefined,
+    model: p.model || undefined,
+    key: p.key || undefined,
+  };
+}
+
+/** `GET /api/v1/usage/summary`: the totals of a range. */
+export function getUsageSummary(params: UsageParams, options: ReadOptions = {}): Promise<UsageSummary> {
+  return requestJson("/usage/summary", usageSummarySchema, { query: usageQuery(params), signal: options.signal });
+}
+
+/** `GET /api/v1/usage/series`: a range bucket by bucket (UTC hours or days of tz). */
+export function getUsageSeries(
+  params: UsageParams & { interval?: UsageInterval },
+  options: ReadOptions = {},
+): Promise<UsageSeries> {
+  return requestJson("/usage/series", usageSeriesSchema, {
+    query: { ...usageQuery(params), interval: params.interval },
+    signal: options.signal,
+  });
+}
+
+/** `GET /api/v1/usage/breakdown`: a range grouped by model, provider, prompt, version or key. */
+export function getUsageBreakdown(
+  params: UsageParams & { by: BreakdownBy; limit?: number },
+  options: ReadOptions = {},
+): Promise<UsageBreakdown> {
+  return requestJson("/usage/breakdown", usageBreakdownSchema, {
+    query: { ...usageQuery(params), by: params.by, limit: params.limit },
+    signal: options.signal,
+  });
+}
+
+/** `GET /api/v1/usage/errors`: why runs of a range failed, by error code. */
+export function getUsageErrors(params: UsageParams & { limit?: number }, options: ReadOptions = {}): Promise<UsageErrors> {
+  return requestJson("/usage/errors", usageErrorsSchema, {
+    query: { ...usageQuery(params), limit: params.limit },
+    signal: options.signal,
+  });
+}
+
+/** `GET /api/v1/usage/keys`: each provider key's usage this month (in tz), with a daily trend. */
+export function getKeyUsage(params: UsageParams, options: ReadOptions = {}): Promise<KeyUsageList> {
+  return requestJson("/usage/keys", keyUsageListSchema, { query: usageQuery(params), signal: options.signal });
+}
+
+/** `GET /api/v1/usage/recent`: the latest runs of a workspace. */
+export function listRecentExecutions(
+  params: { workspace?: string; limit?: number } = {},
+  options: ReadOptions = {},
+): Promise<RecentExecutionList> {
+  return requestJson("/usage/recent", recentExecutionListSchema, {
+    query: { workspace: params.workspace, limit: params.limit },
+    signal: options.signal,
+  });
+}
+
+/** `GET /api/v1/usage/export`: the rollups behind the dashboards as a CSV file. */
+export async function exportUsageCsv(params: UsageParams & { interval?: UsageInterval }): Promise<Blob> {
+  const res = await send("/usage/export", { query: { ...usageQuery(params), interval: params.interval } });
+  return res.blob();
 }

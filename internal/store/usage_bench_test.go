@@ -1,0 +1,121 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/krowoc/krowoc/internal/krowoc"
+	"github.com/krowoc/krowoc/internal/store"
+	"github.com/krowoc/krowoc/internal/store/storetest"
+)
+
+// BenchmarkFinishExecution measures what recording usage adds to finishing
+// an execution: "usage" is FinishExecution itself; "baseline" runs the same
+// transaction without the usage rollups (the two UPDATEs FinishExecution
+// ran before them). The difference is the cost of recordUsage, commit
+// included. cpu-ns/op is the process's CPU time per finish (Postgres's own
+// work is in its server process and shows in ns/op only).
+//
+// Two workloads: "busy" finishes all fall in one hour across 300
+// combinations of prompt, model and key, so nearly every finish adds to a
+// row that exists; in "sparse" each finish is the first of its hour and
+// combination, so every one inserts a row.
+//
+//	go test -run '^$' -bench FinishExecution -benchtime 20000x ./internal/store/
+func BenchmarkFinishExecution(b *testing.B) {
+	for _, d := range storetest.Dialects() {
+		for _, load := range []string{"busy", "sparse"} {
+			for _, mode := range []string{"baseline", "usage"} {
+				b.Run(fmt.Sprintf("%s/%s/%s", d, load, mode), func(b *testing.B) {
+					benchmarkFinish(b, d, load == "sparse", mode == "usage")
+				})
+			}
+		}
+	}
+}
+
+func benchmarkFinish(b *testing.B, d store.Dialect, sparse, usage bool) {
+	ctx := context.Background()
+	db := storetest.Open(b, d)
+	ws, err := db.EnsurePersonalWorkspace(ctx, "ada", "ada")
+	if err != nil {
+		b.Fatal(err)
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	models := []string{"openai:gpt-4o-mini", "openai:gpt-4o", "anthropic:claude-haiku-4-5"}
+	start := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	xs := make([]*krowoc.Execution, b.N)
+	for i := range xs {
+		at := start.Add(time.Duration(r.Int64N(int64(time.Hour))))
+		prompt := fmt.Sprint("prompt-", r.IntN(50))
+		if sparse {
+			at, prompt = start.Add(time.Duration(i%2000)*time.Hour), fmt.Sprint("prompt-", i)
+		}
+		db.Now = func() time.Time { return at }
+		model := models[r.IntN(len(models))]
+		x := &krowoc.Execution{WorkspaceID: ws.ID, UserID: "ada", PromptID: prompt,
+			Model: model, Provider: model[:strings.IndexByte(model, ':')], CredentialID: fmt.Sprint("key-", r.IntN(2))}
+		if err := db.StartExecution(ctx, x); err != nil {
+			b.Fatal(err)
+		}
+		latency, ttft := 200+r.Int64N(3000), 50+r.Int64N(500)
+		x.Status, x.LatencyMillis, x.TTFTMillis = krowoc.ExecSucceeded, &latency, &ttft
+		if r.IntN(20) == 0 {
+			x.Status, x.ErrorCode = krowoc.ExecFailed, "provider_rate_limited"
+		}
+		x.Usage = krowoc.Usage{InputTokens: r.Int64N(2000), OutputTokens: r.Int64N(500)}
+		x.CostMicros = r.Int64N(5000)
+		xs[i] = x
+	}
+	b.ResetTimer()
+	defer reportCPU(b)()
+	for i := 0; i < b.N; i++ {
+		x := xs[i]
+		at := x.CreatedAt.Add(2 * time.Second)
+		db.Now = func() time.Time { return at }
+		if usage {
+			err = db.FinishExecution(ctx, x)
+		} else {
+			err = finishWithoutUsage(ctx, db, x)
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// reportCPU reports the process's CPU time (user and system) per operation
+// as cpu-ns/op when the returned function runs: on a shared machine it
+// moves much less than wall time.
+func reportCPU(b *testing.B) func() {
+	var before syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &before)
+	return func() {
+		var after syscall.Rusage
+		_ = syscall.Getrusage(syscall.RUSAGE_SELF, &after)
+		cpu := after.Utime.Nano() + after.Stime.Nano() - before.Utime.Nano() - before.Stime.Nano()
+		b.ReportMetric(float64(cpu)/float64(b.N), "cpu-ns/op")
+	}
+}
+
+// finishWithoutUsage is FinishExecution's transaction without the usage
+// rollups: the baseline of BenchmarkFinishExecution.
+func finishWithoutUsage(ctx context.Context, db *store.DB, x *krowoc.Execution) error {
+	return db.BenchmarkUpdate(ctx, func(exec func(q string, args ...any) error) error {
+		u := x.Usage
+		if err := exec(`UPDATE executions SET status = ?, error_code = ?, error_message = ?, attempts = ?,
+			ttft_ms = ?, latency_ms = ?, input_tokens = ?, output_tokens = ?, cached_input_tokens = ?,
+			cache_creation_tokens = ?, reasoning_tokens = ?, cost_micros = ?, response_text = ?, finished_at = ?
+			WHERE id = ?`, string(x.Status), x.ErrorCode, x.ErrorMessage, x.Attempts, *x.TTFTMillis, *x.LatencyMillis,
+			u.InputTokens, u.OutputTokens, u.CachedInputTokens, u.CacheCreationTokens, u.ReasoningTokens, x.CostMicros,
+			x.ResponseText, time.Now().UnixMilli(), x.ID); err != nil {
+			return err
+		}
+		return exec(`UPDATE credentials SET last_used_at = ? WHERE id = ?`, time.Now().UnixMilli(), x.CredentialID)
+	})
+}
