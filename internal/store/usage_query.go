@@ -452,6 +452,15 @@ func (db *DB) readUsage(ctx context.Context, q usageRead) (*usageGroups, error) 
 	groups := &usageGroups{}
 	row := newUsageRow(q)
 	cols := strings.Join(row.cols, ", ")
+	majority := map[int64]int64{}
+	majorityOf := func(day int64) int64 {
+		b, ok := majority[day]
+		if !ok {
+			b, _ = q.series.majority(day, row.fromMs)
+			majority[day] = b
+		}
+		return b
+	}
 	for _, seg := range q.plan(rolled) {
 		where, args := q.where(seg)
 		var sqlText string
@@ -482,13 +491,13 @@ func (db *DB) readUsage(ctx context.Context, q usageRead) (*usageGroups, error) 
 			k := row.groupOf()
 			switch seg.route {
 			case routeMajority:
-				k.bucket, _ = q.series.majority(row.key.bucket, row.fromMs)
+				k.bucket = majorityOf(row.key.bucket)
 			case routeMoved:
 				if err := groups.add(k, row); err != nil {
 					rows.Close()
 					return nil, err
 				}
-				k.bucket, _ = q.series.majority(floorTo(row.key.bucket, dayMs), row.fromMs)
+				k.bucket = majorityOf(floorTo(row.key.bucket, dayMs))
 				row.counts.Negate()
 			}
 			if err := groups.add(k, row); err != nil {
