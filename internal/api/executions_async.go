@@ -99,6 +99,11 @@ func (w *executionWorker) Work(ctx context.Context, job *river.Job[jobs.Executio
 	if callCtx.Err() != nil && ctx.Err() == nil {
 		return nil // cancelled by the user; CancelExecution recorded it
 	}
+	if ctx.Err() != nil && job.Attempt < job.MaxAttempts {
+		// This process is stopping: leave the run running for the next
+		// attempt, here after a restart or in another process.
+		return ctx.Err()
+	}
 	var pe *provider.Error
 	retryable := errors.As(callErr, &pe) && pe.Retryable()
 	if retryable && job.Attempt < job.MaxAttempts {
