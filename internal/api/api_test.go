@@ -27,7 +27,7 @@ import (
 
 // env is a real Pocketbase app, a real domain store and the real router.
 type env struct {
-	t       *testing.T
+	t       testing.TB
 	app     *core.BaseApp
 	db      *store.DB
 	srv     *api.Server
@@ -52,19 +52,19 @@ func (b *syncBuffer) String() string {
 	return b.buf.String()
 }
 
-func newEnv(t *testing.T, d store.Dialect) *env {
+func newEnv(t testing.TB, d store.Dialect) *env {
 	t.Helper()
 	return newEnvWith(t, d, nil)
 }
 
 // newEnvWith is newEnv with options adjusted by configure.
-func newEnvWith(t *testing.T, d store.Dialect, configure func(*api.Options)) *env {
+func newEnvWith(t testing.TB, d store.Dialect, configure func(*api.Options)) *env {
 	t.Helper()
 	return newEnvJobs(t, d, jobs.Options{Work: true, RetryBase: 20 * time.Millisecond, PollInterval: 50 * time.Millisecond}, configure)
 }
 
 // newEnvJobs is newEnvWith with the job queue's options.
-func newEnvJobs(t *testing.T, d store.Dialect, jobOpts jobs.Options, configure func(*api.Options)) *env {
+func newEnvJobs(t testing.TB, d store.Dialect, jobOpts jobs.Options, configure func(*api.Options)) *env {
 	t.Helper()
 	app := core.NewBaseApp(core.BaseAppConfig{DataDir: t.TempDir()})
 	if err := app.Bootstrap(); err != nil {
@@ -142,7 +142,7 @@ type response struct {
 	body   []byte
 }
 
-func (r response) json(t *testing.T) map[string]any {
+func (r response) json(t testing.TB) map[string]any {
 	t.Helper()
 	var m map[string]any
 	if err := json.Unmarshal(r.body, &m); err != nil {

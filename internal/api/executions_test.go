@@ -25,7 +25,7 @@ func newExecEnv(t *testing.T, d store.Dialect) *execEnv {
 	return newExecEnvWith(t, d, nil)
 }
 
-func newExecEnvWith(t *testing.T, d store.Dialect, configure func(*api.Options)) *execEnv {
+func newExecEnvWith(t testing.TB, d store.Dialect, configure func(*api.Options)) *execEnv {
 	t.Helper()
 	sim := llmsim.NewServer(llmsim.Options{
 		APIKey:     simKey,

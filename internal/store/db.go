@@ -37,7 +37,9 @@ type DB struct {
 	// queue's LISTEN connections; nil on SQLite.
 	pg     *pgx.ConnConfig
 	outbox outboxSignal
-	stmts  *stmtCache
+	// readStmts and writeStmts keep SQLite's statements prepared per pool;
+	// nil on Postgres.
+	readStmts, writeStmts *stmtCache
 	// Now returns the current time; tests freeze it.
 	Now func() time.Time
 }
@@ -93,7 +95,8 @@ func openSQLite(ctx context.Context, dataDir string) (*DB, error) {
 	read.SetMaxIdleConns(conns)
 	read.SetConnMaxLifetime(0)
 
-	db := &DB{read: read, write: write, dialect: SQLite, counts: newCountCache(), stmts: &stmtCache{}, Now: time.Now}
+	db := &DB{read: read, write: write, dialect: SQLite, counts: newCountCache(), Now: time.Now,
+		readStmts: newStmtCache(read), writeStmts: newStmtCache(write)}
 	if err := write.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
@@ -126,7 +129,7 @@ func openPostgres(ctx context.Context, opts Options) (*DB, error) {
 		pool.Close()
 		return nil, fmt.Errorf("cannot reach the database at %s: %w", describeHost(cfg), unwrapConnectError(err))
 	}
-	return &DB{read: pool, write: pool, dialect: Postgres, counts: newCountCache(), pg: cfg, stmts: &stmtCache{}, Now: time.Now}, nil
+	return &DB{read: pool, write: pool, dialect: Postgres, counts: newCountCache(), pg: cfg, Now: time.Now}, nil
 }
 
 // ParsePostgresURL parses a postgres:// URL into a pgx configuration. Its
@@ -180,7 +183,7 @@ func (db *DB) Dialect() Dialect { return db.dialect }
 
 // Close closes every connection of the store.
 func (db *DB) Close() error {
-	err := errors.Join(db.stmts.close(), db.write.Close())
+	err := errors.Join(db.readStmts.close(), db.writeStmts.close(), db.write.Close())
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())
 	}
@@ -203,6 +206,7 @@ type Tx struct {
 	tx      *sql.Tx
 	dialect Dialect
 	stmts   *stmtCache
+	missed  []string // queries run unprepared, to prepare after the transaction
 	now     time.Time
 	emitted bool // the transaction wrote to the outbox
 }
@@ -213,7 +217,8 @@ func (db *DB) Update(ctx context.Context, fn func(*Tx) error) error {
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	t := &Tx{tx: tx, dialect: db.dialect, stmts: db.stmts, now: db.Now().UTC()}
+	t := &Tx{tx: tx, dialect: db.dialect, stmts: db.writeStmts, now: db.Now().UTC()}
+	defer db.prepareMissed(ctx, t)
 	if err := fn(t); err != nil {
 		_ = tx.Rollback()
 		return err
@@ -228,15 +233,25 @@ func (db *DB) Update(ctx context.Context, fn func(*Tx) error) error {
 }
 
 func (t *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	return t.tx.ExecContext(ctx, t.dialect.Rebind(q), args...)
+	q = t.dialect.Rebind(q)
+	if st := t.stmt(ctx, q); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
+	return t.tx.ExecContext(ctx, q, args...)
 }
 
+// query runs unprepared: a statement iterated while the same statement runs
+// again in the transaction would be reset under the outer loop.
 func (t *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
 	return t.tx.QueryContext(ctx, t.dialect.Rebind(q), args...)
 }
 
 func (t *Tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
-	return t.tx.QueryRowContext(ctx, t.dialect.Rebind(q), args...)
+	q = t.dialect.Rebind(q)
+	if st := t.stmt(ctx, q); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return t.tx.QueryRowContext(ctx, q, args...)
 }
 
 // queryer is what read helpers need: a transaction or the read pool.
@@ -249,17 +264,30 @@ type queryer interface {
 type reader struct {
 	db      *sql.DB
 	dialect Dialect
+	stmts   *stmtCache
 }
 
 func (r reader) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	return r.db.QueryContext(ctx, r.dialect.Rebind(q), args...)
+	q = r.dialect.Rebind(q)
+	if r.stmts != nil {
+		if st := r.stmts.prepare(ctx, q); st != nil {
+			return st.QueryContext(ctx, args...)
+		}
+	}
+	return r.db.QueryContext(ctx, q, args...)
 }
 
 func (r reader) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
-	return r.db.QueryRowContext(ctx, r.dialect.Rebind(q), args...)
+	q = r.dialect.Rebind(q)
+	if r.stmts != nil {
+		if st := r.stmts.prepare(ctx, q); st != nil {
+			return st.QueryRowContext(ctx, args...)
+		}
+	}
+	return r.db.QueryRowContext(ctx, q, args...)
 }
 
-func (db *DB) reader() reader { return reader{db: db.read, dialect: db.dialect} }
+func (db *DB) reader() reader { return reader{db: db.read, dialect: db.dialect, stmts: db.readStmts} }
 
 // DropSchema drops a Postgres schema and everything in it; tests use it to
 // clean up. It is an error on SQLite.

@@ -129,9 +129,6 @@ func (db *DB) Migrate(ctx context.Context) ([]Migration, error) {
 	if err := db.migrateJobs(ctx); err != nil {
 		return applied, err
 	}
-	if err := db.prepareHot(ctx); err != nil {
-		return applied, fmt.Errorf("prepare statements: %w", err)
-	}
 	return applied, nil
 }
 

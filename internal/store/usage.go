@@ -260,7 +260,7 @@ func (u *executionUsage) add(ctx context.Context, tx *Tx, rollupSQL, errorSQL st
 		args = sumArgs(args, &u.counts)
 		args = append(args, latency, ttft, 1)
 	}
-	if _, err := tx.execHot(ctx, rollupSQL, args...); err != nil {
+	if _, err := tx.exec(ctx, rollupSQL, args...); err != nil {
 		return err
 	}
 	if u.compact {
@@ -280,7 +280,7 @@ func (u *executionUsage) add(ctx context.Context, tx *Tx, rollupSQL, errorSQL st
 	for _, k := range errorKeys {
 		args = append(args, u.workspaceID, k.level, k.grain, k.bucket, k.promptID, k.version, k.model, k.credentialID, u.errorCode, 1)
 	}
-	_, err := tx.execHot(ctx, errorSQL, args...)
+	_, err := tx.exec(ctx, errorSQL, args...)
 	return err
 }
 
