@@ -33,7 +33,12 @@ type phase struct {
 	// simulator) and by the whole machine (everyone, other work included).
 	serverCPU, benchCPU, machineCPU time.Duration
 	load                            string // load averages at the end
+	// Waits for the domain store's one write connection, and their total.
+	writerWaits   float64
+	writerWaiting time.Duration
 }
+
+var writerMetrics = []string{`go_sql_wait_count_total{db_name="krowoc_domain"}`, `go_sql_wait_duration_seconds_total{db_name="krowoc_domain"}`}
 
 // runConcurrent times the first text event of streams started while
 // cfg.streams streams are in flight, straight to the simulator and then
@@ -102,6 +107,8 @@ func runConcurrent(cfg config) error {
 			cores(p.serverCPU)+"/"+cores(p.benchCPU)+"/"+cores(p.machineCPU), strings.Fields(p.load)[0])
 	}
 	fmt.Printf("  server CPU per stream through krowoc: %s (%d chunks each)\n", k.serverCPU/time.Duration(k.streams), words)
+	fmt.Printf("  waits for the domain store's write connection through krowoc: %.0f (%.1f per stream), %s waited in all\n",
+		k.writerWaits, k.writerWaits/float64(k.streams), k.writerWaiting.Round(time.Millisecond))
 	for _, r := range []struct {
 		name string
 		p    phase
@@ -118,6 +125,7 @@ func (b *bench) runPhase(cfg config, dials *atomic.Int64, send func() (time.Dura
 	b.sim.Sim.ResetMaxInFlight()
 	dials0, simConns0 := dials.Load(), b.simConns.Load()
 	server0, _ := b.srv.CPUTime()
+	writer0, _ := b.srv.Metrics(writerMetrics...)
 	bench0, machine0 := selfCPU(), machineCPU()
 	start := time.Now()
 
@@ -158,6 +166,10 @@ func (b *bench) runPhase(cfg config, dials *atomic.Int64, send func() (time.Dura
 	p.dials, p.simConns = dials.Load()-dials0, b.simConns.Load()-simConns0
 	p.simMax, _ = b.sim.Sim.MaxInFlight()
 	p.load = loadavg()
+	if writer1, err := b.srv.Metrics(writerMetrics...); err == nil && writer0 != nil {
+		p.writerWaits = writer1[writerMetrics[0]] - writer0[writerMetrics[0]]
+		p.writerWaiting = time.Duration((writer1[writerMetrics[1]] - writer0[writerMetrics[1]]) * float64(time.Second))
+	}
 	slices.Sort(p.ttft)
 	slices.Sort(p.others)
 	if len(p.others) == 0 {

@@ -147,7 +147,9 @@ func (s *Server) RSS() (int64, error) {
 }
 
 // Metrics reads the server's /metrics and returns the values of the
-// unlabelled series named; a missing series is an error.
+// series named, labels included as exposed (`go_goroutines`,
+// `go_sql_wait_count_total{db_name="krowoc_domain"}`); a missing series is
+// an error.
 func (s *Server) Metrics(names ...string) (map[string]float64, error) {
 	resp, err := s.Client.Get(s.Base + "/metrics")
 	if err != nil {
