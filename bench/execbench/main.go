@@ -1,101 +1,297 @@
-// Command execbench measures what Krowoc adds to a provider call: time to
-// first token over the simulator directly versus through `krowoc serve`, and
-// the server's CPU per non-streaming execution, recording included (read
-// from /proc). See docs/performance.md.
+// Command execbench measures what Krowoc adds to a provider call, through
+// the provider simulator (internal/llmsim, run in this process) and a real
+// `krowoc serve` child process pointed at it. Modes, chosen with -mode:
 //
-//	go run ./bench/execbench -bin bin/krowoc -requests 500
+//   - single: time to first text event of one stream at a time, straight
+//     to the simulator and through Krowoc;
+//   - cpu: the server's CPU per non-streaming execution, recording
+//     included (read from /proc);
+//   - concurrent: the same time to first text event while -streams streams
+//     are in flight at once, paced by the simulator so that they stay open;
+//   - memory: the server's memory per in-flight stream, with -streams
+//     streams held open.
+//
+// Each mode starts its own simulator and server on a fresh data folder.
+// See docs/performance.md for the method and results.
+//
+//	go run ./bench/execbench                                  # every mode
+//	go run ./bench/execbench -mode single,cpu -requests 500
+//	go run ./bench/execbench -mode concurrent,memory -streams 500
 package main
 
 import (
 	"bufio"
+	"bytes"
+	"context"
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"slices"
 	"strings"
+	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/krowoc/krowoc/bench/internal/benchkit"
 	"github.com/krowoc/krowoc/internal/llmsim"
 )
 
-const key = "sk-bench-0000"
+const (
+	key        = "sk-bench-0000"
+	promptText = "Say hello to the benchmark please"
+	warmText   = "warm up"
+	directBody = `{"model":"gpt-4o-mini","stream":true,"stream_options":{"include_usage":true},"messages":[{"role":"user","content":"` + promptText + `"}]}`
+)
+
+// config is what the flags choose.
+type config struct {
+	bin      string
+	requests int           // single, cpu
+	streams  int           // concurrent, memory
+	pace     time.Duration // between chunks of a paced stream
+	hold     time.Duration // how long a paced stream stays open
+	rounds   int           // concurrent: streams each worker runs back to back
+	samples  int           // memory: samples per state
+}
 
 func main() {
-	bin := flag.String("bin", "bin/krowoc", "krowoc binary")
-	n := flag.Int("requests", 500, "requests per measurement")
+	var cfg config
+	flag.StringVar(&cfg.bin, "bin", "bin/krowoc", "krowoc binary")
+	mode := flag.String("mode", "all", "comma-separated modes: single, cpu, concurrent, memory (or all)")
+	flag.IntVar(&cfg.requests, "requests", 500, "single, cpu: requests per measurement")
+	flag.IntVar(&cfg.streams, "streams", 500, "concurrent, memory: streams in flight at once")
+	flag.DurationVar(&cfg.pace, "pace", 100*time.Millisecond, "concurrent, memory: the simulator's delay between the chunks of a stream")
+	flag.DurationVar(&cfg.hold, "hold", 10*time.Second, "concurrent: how long each stream stays open (reply words = hold/pace + 1)")
+	flag.IntVar(&cfg.rounds, "rounds", 4, "concurrent: streams each of the -streams workers runs back to back; the first round ramps up and is not counted")
+	flag.IntVar(&cfg.samples, "samples", 9, "memory: samples of the server's memory per state (the median is reported)")
 	flag.Parse()
-	if err := run(*bin, *n); err != nil {
-		fmt.Fprintln(os.Stderr, "execbench:", err)
-		os.Exit(1)
+
+	modes := map[string]bool{}
+	for m := range strings.SplitSeq(*mode, ",") {
+		switch m = strings.TrimSpace(m); m {
+		case "all":
+			modes["single"], modes["cpu"], modes["concurrent"], modes["memory"] = true, true, true, true
+		case "single", "cpu", "concurrent", "memory":
+			modes[m] = true
+		default:
+			fmt.Fprintf(os.Stderr, "execbench: unknown mode %q\n", m)
+			os.Exit(2)
+		}
+	}
+	if cfg.rounds < 2 || cfg.streams < 1 || cfg.pace <= 0 || cfg.hold < cfg.pace || cfg.samples < 1 {
+		fmt.Fprintln(os.Stderr, "execbench: need -rounds >= 2, -streams >= 1, -samples >= 1 and -hold >= -pace > 0")
+		os.Exit(2)
+	}
+	fmt.Printf("execbench %s  (load average at start: %s)\n", time.Now().Format(time.DateTime), loadavg())
+	for _, m := range []struct {
+		name string
+		run  func(config) error
+	}{{"single", runSingle}, {"cpu", runCPU}, {"concurrent", runConcurrent}, {"memory", runMemory}} {
+		if !modes[m.name] {
+			continue
+		}
+		fmt.Println()
+		if err := m.run(cfg); err != nil {
+			fmt.Fprintf(os.Stderr, "execbench: %s: %v\n", m.name, err)
+			os.Exit(1)
+		}
 	}
 }
 
-func run(bin string, n int) error {
-	sim := llmsim.NewServer(llmsim.Options{APIKey: key})
-	defer sim.Close()
-	srv, err := benchkit.Start(bin, "KROWOC_OPENAI_BASE_URL="+sim.OpenAIBaseURL())
-	if err != nil {
-		return err
-	}
-	defer srv.Stop()
-	base, client := srv.Base, srv.Client
-	token, err := srv.SignUp("bench@example.com")
-	if err != nil {
-		return err
-	}
-	promptID, err := srv.Post("/api/v1/prompts", token, `{"title":"bench","promptText":"Say hello to the benchmark please"}`, "id")
-	if err != nil {
-		return err
-	}
-	if _, err := srv.Post("/api/v1/credentials", token, `{"provider":"openai","label":"sim","key":"`+key+`"}`, "id"); err != nil {
-		return err
-	}
+// bench is a simulator and a Krowoc server pointed at it, with a user, a
+// prompt and a credential for the simulator.
+type bench struct {
+	sim      *llmsim.Server
+	srv      *benchkit.Server
+	token    string
+	promptID string
+	warmID   string       // a prompt the simulator answers with one word
+	simConns atomic.Int64 // connections the simulator accepted
+}
 
+// setup starts a simulator with opts and a server pointed at it, and
+// creates what an execution needs.
+func setup(bin string, opts llmsim.Options) (*bench, error) {
+	opts.APIKey = key
+	b := &bench{}
+	ts := httptest.NewUnstartedServer(llmsim.New(opts))
+	ts.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			b.simConns.Add(1)
+		}
+	}
+	ts.Start()
+	b.sim = &llmsim.Server{Server: ts, Sim: ts.Config.Handler.(*llmsim.Simulator)}
+	srv, err := benchkit.Start(bin, "KROWOC_OPENAI_BASE_URL="+b.sim.OpenAIBaseURL())
+	if err != nil {
+		b.sim.Close()
+		return nil, err
+	}
+	b.srv = srv
+	if err := b.create(); err != nil {
+		b.close()
+		return nil, err
+	}
+	return b, nil
+}
+
+func (b *bench) create() (err error) {
+	if b.token, err = b.srv.SignUp("bench@example.com"); err != nil {
+		return err
+	}
+	if b.promptID, err = b.srv.Post("/api/v1/prompts", b.token, `{"title":"bench","promptText":"`+promptText+`"}`, "id"); err != nil {
+		return err
+	}
+	if b.warmID, err = b.srv.Post("/api/v1/prompts", b.token, `{"title":"warm","promptText":"`+warmText+`"}`, "id"); err != nil {
+		return err
+	}
+	_, err = b.srv.Post("/api/v1/credentials", b.token, `{"provider":"openai","label":"sim","key":"`+key+`"}`, "id")
+	return err
+}
+
+func (b *bench) close() {
+	b.srv.Stop()
+	b.sim.Close()
+}
+
+// pacedReply returns a Reply of words words (one chunk each), except for
+// the warm-up prompt, which gets one word and so no pacing.
+func pacedReply(words int) func(string, string, []llmsim.Turn) string {
+	reply := strings.Repeat("token ", words-1) + "end"
+	return func(_, _ string, turns []llmsim.Turn) string {
+		if len(turns) > 0 && turns[len(turns)-1].Text == warmText {
+			return "ok"
+		}
+		return reply
+	}
+}
+
+// directRequest is a streaming chat completion straight to the simulator.
+func (b *bench) directRequest(ctx context.Context) *http.Request {
+	req, _ := http.NewRequestWithContext(ctx, "POST", b.sim.OpenAIBaseURL()+"/chat/completions", strings.NewReader(directBody))
+	req.Header.Set("Authorization", "Bearer "+key)
+	req.Header.Set("Content-Type", "application/json")
+	return req
+}
+
+// krowocRequest is a streaming execution of prompt through Krowoc.
+func (b *bench) krowocRequest(ctx context.Context, prompt string) *http.Request {
+	req, _ := http.NewRequestWithContext(ctx, "POST", b.srv.Base+"/api/v1/prompts/"+prompt+"/executions", strings.NewReader(`{"model":"openai:gpt-4o-mini"}`))
+	req.Header.Set("Authorization", "Bearer "+b.token)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "text/event-stream")
+	return req
+}
+
+// The first text event of a stream: a chunk whose delta carries content
+// (the simulator's first chunk only announces the role), or Krowoc's
+// first delta event.
+var (
+	directText = func(line []byte) bool {
+		return bytes.HasPrefix(line, []byte("data: {")) && bytes.Contains(line, []byte(`"delta":{"content":`))
+	}
+	krowocText = func(line []byte) bool { return string(line) == "event: delta" }
+)
+
+// stream sends req and returns the time until the first line isText
+// accepts, calling first (when not nil) at that moment. It reads the stream
+// to its end, or until the request's context is cancelled, which is then
+// no error.
+func stream(c *http.Client, req *http.Request, isText func([]byte) bool, first func()) (time.Duration, error) {
+	start := time.Now()
+	resp, err := c.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != 200 {
+		b, _ := io.ReadAll(resp.Body)
+		return 0, fmt.Errorf("%s: %d %s", req.URL.Path, resp.StatusCode, bytes.TrimSpace(b))
+	}
+	sc := bufio.NewScanner(resp.Body)
+	var ttft time.Duration
+	for sc.Scan() {
+		if ttft == 0 && isText(sc.Bytes()) {
+			ttft = time.Since(start)
+			if first != nil {
+				first()
+			}
+		}
+	}
+	if err := sc.Err(); err != nil && req.Context().Err() == nil {
+		return ttft, fmt.Errorf("%s: read stream: %w", req.URL.Path, err)
+	}
+	if ttft == 0 && req.Context().Err() == nil {
+		return 0, fmt.Errorf("%s: stream ended without a text event", req.URL.Path)
+	}
+	return ttft, nil
+}
+
+// runSingle times the first text event of one stream at a time.
+func runSingle(cfg config) error {
+	b, err := setup(cfg.bin, llmsim.Options{})
+	if err != nil {
+		return err
+	}
+	defer b.close()
+	c := b.srv.Client
 	direct := func() (time.Duration, error) {
-		body := `{"model":"gpt-4o-mini","stream":true,"stream_options":{"include_usage":true},"messages":[{"role":"user","content":"Say hello to the benchmark please"}]}`
-		req, _ := http.NewRequest("POST", sim.OpenAIBaseURL()+"/chat/completions", strings.NewReader(body))
-		req.Header.Set("Authorization", "Bearer "+key)
-		req.Header.Set("Content-Type", "application/json")
-		return firstEvent(client, req, "data: {")
+		return stream(c, b.directRequest(context.Background()), directText, nil)
 	}
 	viaKrowoc := func() (time.Duration, error) {
-		req, _ := http.NewRequest("POST", base+"/api/v1/prompts/"+promptID+"/executions", strings.NewReader(`{"model":"openai:gpt-4o-mini"}`))
-		req.Header.Set("Authorization", "Bearer "+token)
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Accept", "text/event-stream")
-		return firstEvent(client, req, "event: delta")
+		return stream(c, b.krowocRequest(context.Background(), b.promptID), krowocText, nil)
 	}
-	d, err := measure(n, direct)
+	d, err := measure(cfg.requests, direct)
 	if err != nil {
 		return err
 	}
-	k, err := measure(n, viaKrowoc)
+	k, err := measure(cfg.requests, viaKrowoc)
 	if err != nil {
 		return err
 	}
-	fmt.Printf("time to first token, one stream at a time (n=%d)\n", n)
-	fmt.Printf("  %-22s p50 %8s  p99 %8s\n", "simulator directly", ms(pct(d, .5)), ms(pct(d, .99)))
-	fmt.Printf("  %-22s p50 %8s  p99 %8s\n", "through krowoc", ms(pct(k, .5)), ms(pct(k, .99)))
-	fmt.Printf("  %-22s p50 %8s  p99 %8s\n", "added by krowoc", ms(pct(k, .5)-pct(d, .5)), ms(pct(k, .99)-pct(d, .99)))
+	fmt.Printf("time to first text event, one stream at a time (n=%d after 20 warm-up)\n", cfg.requests)
+	printTTFT(d, k)
+	return nil
+}
 
-	cpuBefore, err := srv.CPUTime()
+// runCPU reads the server's CPU time around non-streaming executions.
+func runCPU(cfg config) error {
+	b, err := setup(cfg.bin, llmsim.Options{})
+	if err != nil {
+		return err
+	}
+	defer b.close()
+	exec := func() error {
+		_, err := b.srv.Post("/api/v1/prompts/"+b.promptID+"/executions", b.token, `{"model":"openai:gpt-4o-mini"}`, "id")
+		return err
+	}
+	for range 20 {
+		if err := exec(); err != nil {
+			return err
+		}
+	}
+	cpuBefore, err := b.srv.CPUTime()
 	if err != nil {
 		return err
 	}
 	start := time.Now()
-	for range n {
-		if _, err := srv.Post("/api/v1/prompts/"+promptID+"/executions", token, `{"model":"openai:gpt-4o-mini"}`, "id"); err != nil {
+	for range cfg.requests {
+		if err := exec(); err != nil {
 			return err
 		}
 	}
 	elapsed := time.Since(start)
-	cpuAfter, _ := srv.CPUTime()
-	fmt.Printf("\nnon-streaming executions, recording included (n=%d)\n", n)
-	fmt.Printf("  server CPU per execution: %s (user+system, from /proc)\n", (cpuAfter-cpuBefore)/time.Duration(n))
-	fmt.Printf("  wall time per execution:  %s\n", elapsed/time.Duration(n))
+	cpuAfter, err := b.srv.CPUTime()
+	if err != nil {
+		return err
+	}
+	fmt.Printf("non-streaming executions one after another, recording included (n=%d after 20 warm-up)\n", cfg.requests)
+	fmt.Printf("  server CPU per execution: %s (user+system, from /proc)\n", (cpuAfter-cpuBefore)/time.Duration(cfg.requests))
+	fmt.Printf("  wall time per execution:  %s\n", elapsed/time.Duration(cfg.requests))
 	return nil
 }
 
@@ -117,32 +313,46 @@ func measure(n int, f func() (time.Duration, error)) ([]time.Duration, error) {
 	return out, nil
 }
 
-func pct(d []time.Duration, p float64) time.Duration { return d[min(len(d)-1, int(float64(len(d))*p))] }
+// printTTFT prints the percentiles of sorted direct and Krowoc times, and
+// of their difference (each percentile of Krowoc minus the same of direct).
+func printTTFT(d, k []time.Duration) {
+	fmt.Printf("  %-20s %9s %9s %9s %9s\n", "", "p50", "p95", "p99", "max")
+	row := func(name string, f func(p float64) time.Duration) {
+		fmt.Printf("  %-20s %9s %9s %9s %9s\n", name, ms(f(.5)), ms(f(.95)), ms(f(.99)), ms(f(1)))
+	}
+	row("simulator directly", func(p float64) time.Duration { return pct(d, p) })
+	row("through krowoc", func(p float64) time.Duration { return pct(k, p) })
+	row("added by krowoc", func(p float64) time.Duration { return pct(k, p) - pct(d, p) })
+}
+
+// pct is the p-th percentile of sorted d (nearest rank).
+func pct(d []time.Duration, p float64) time.Duration {
+	return d[min(len(d)-1, int(float64(len(d))*p))]
+}
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.3fms", float64(d.Microseconds())/1000) }
 
-// firstEvent sends req and returns the time until a line starting with
-// prefix arrives; it then reads the rest of the stream.
-func firstEvent(c *http.Client, req *http.Request, prefix string) (time.Duration, error) {
-	start := time.Now()
-	resp, err := c.Do(req)
+// loadavg is the machine's 1, 5 and 15 minute load averages.
+func loadavg() string {
+	b, err := os.ReadFile("/proc/loadavg")
 	if err != nil {
-		return 0, err
+		return "?"
 	}
-	defer resp.Body.Close()
-	if resp.StatusCode != 200 {
-		b, _ := io.ReadAll(resp.Body)
-		return 0, fmt.Errorf("%s: %d %s", req.URL.Path, resp.StatusCode, b)
+	f := strings.Fields(string(b))
+	return strings.Join(f[:3], " ")
+}
+
+// checkFiles fails when the process may not open the descriptors n
+// streams need: the client's and the simulator's end of each connection.
+// Go raises the soft limit to the hard one at start, in this process and in
+// the krowoc server alike.
+func checkFiles(n int) error {
+	var lim syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil {
+		return err
 	}
-	sc := bufio.NewScanner(resp.Body)
-	var first time.Duration
-	for sc.Scan() {
-		if first == 0 && strings.HasPrefix(sc.Text(), prefix) {
-			first = time.Since(start)
-		}
+	if need := uint64(2*n + 256); lim.Cur < need {
+		return fmt.Errorf("open files limit %d is too low for %d streams (need %d): raise it with ulimit -n", lim.Cur, n, need)
 	}
-	if first == 0 {
-		return 0, fmt.Errorf("%s: no %q line", req.URL.Path, prefix)
-	}
-	return first, nil
+	return nil
 }

@@ -1,5 +1,6 @@
 // Package benchkit starts `krowoc serve` for the benchmark commands and
-// speaks to it over HTTP: an account, JSON posts, the server's CPU time.
+// speaks to it over HTTP: an account, JSON posts, the server's CPU time and
+// memory.
 package benchkit
 
 import (
@@ -125,4 +126,60 @@ func (s *Server) CPUTime() (time.Duration, error) {
 	stime, _ := strconv.ParseInt(fields[12], 10, 64)
 	const ticks = 100 // USER_HZ on Linux
 	return time.Duration(utime+stime) * time.Second / ticks, nil
+}
+
+// RSS returns the server's resident set size in bytes (VmRSS from /proc).
+func (s *Server) RSS() (int64, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", s.Pid()))
+	if err != nil {
+		return 0, err
+	}
+	for line := range strings.Lines(string(b)) {
+		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			kb, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
+			if err != nil {
+				return 0, fmt.Errorf("parse VmRSS %q: %w", v, err)
+			}
+			return kb << 10, nil
+		}
+	}
+	return 0, fmt.Errorf("no VmRSS in /proc/%d/status", s.Pid())
+}
+
+// Metrics reads the server's /metrics and returns the values of the
+// series named, labels included as exposed (`go_goroutines`,
+// `go_sql_wait_count_total{db_name="krowoc_domain"}`); a missing series is
+// an error.
+func (s *Server) Metrics(names ...string) (map[string]float64, error) {
+	resp, err := s.Client.Get(s.Base + "/metrics")
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 {
+		return nil, fmt.Errorf("GET /metrics: %d %s", resp.StatusCode, b)
+	}
+	want := make(map[string]bool, len(names))
+	for _, n := range names {
+		want[n] = true
+	}
+	out := make(map[string]float64, len(names))
+	for line := range strings.Lines(string(b)) {
+		name, value, ok := strings.Cut(strings.TrimSpace(line), " ")
+		if !ok || !want[name] {
+			continue
+		}
+		v, err := strconv.ParseFloat(value, 64)
+		if err != nil {
+			return nil, fmt.Errorf("metric %s: %w", name, err)
+		}
+		out[name] = v
+	}
+	for _, n := range names {
+		if _, ok := out[n]; !ok {
+			return nil, fmt.Errorf("no metric %s in /metrics", n)
+		}
+	}
+	return out, nil
 }
