@@ -489,3 +489,51 @@ func TestHealthReadyMetrics(t *testing.T) {
 	e.db.Close()
 	wantProblem(t, e.do("GET", "/api/ready", "", nil), 503, "unavailable")
 }
+
+// TestSessionCacheFollowsUserChanges shows that remembering verified session
+// tokens never serves a stale user: a tier change shows on the next request,
+// a new password ends the old sessions and a deleted user is signed out.
+func TestSessionCacheFollowsUserChanges(t *testing.T) {
+	e := newEnv(t, store.SQLite)
+	id, tok := e.user("ada@example.com")
+	tierOf := func(tok string) string {
+		t.Helper()
+		r := e.do("GET", "/api/v1/me", tok, nil)
+		if r.status != 200 {
+			t.Fatalf("me: %d %s", r.status, r.body)
+		}
+		return r.json(t)["user"].(map[string]any)["tier"].(string)
+	}
+	if got := tierOf(tok); got != "free" {
+		t.Fatalf("tier = %s, want free", got)
+	}
+	rec, err := e.app.FindRecordById(accounts.Collection, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec.Set("tier", "power")
+	if err := e.app.Save(rec); err != nil {
+		t.Fatal(err)
+	}
+	if got := tierOf(tok); got != "power" {
+		t.Fatalf("tier after the change = %s, want power", got)
+	}
+
+	rec.SetPassword("another horse battery")
+	if err := e.app.Save(rec); err != nil {
+		t.Fatal(err)
+	}
+	wantProblem(t, e.do("GET", "/api/v1/me", tok, nil), 401, "unauthorized")
+	fresh, err := rec.NewAuthToken()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := tierOf(fresh); got != "power" {
+		t.Fatalf("tier with a new session = %s", got)
+	}
+
+	if err := e.app.Delete(rec); err != nil {
+		t.Fatal(err)
+	}
+	wantProblem(t, e.do("GET", "/api/v1/me", fresh, nil), 401, "unauthorized")
+}

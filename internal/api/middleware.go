@@ -122,27 +122,27 @@ func (s *Server) authMiddleware(e *core.RequestEvent) error {
 	}
 
 	c := &caller{}
-	var record *core.Record
-	switch {
-	case strings.HasPrefix(token, krowoc.TokenPrefix):
+	if strings.HasPrefix(token, krowoc.TokenPrefix) {
 		t, err := s.db.AuthenticateToken(e.Request.Context(), token)
 		if err != nil {
 			return err
 		}
-		record, err = e.App.FindRecordById(accounts.Collection, t.UserID)
+		record, err := e.App.FindRecordById(accounts.Collection, t.UserID)
 		if err != nil {
 			return krowoc.Errorf(krowoc.ECodeUnauthorized, "The access token's user no longer exists.")
 		}
-		c.token = t
-	case e.Auth != nil && e.Auth.Collection().Name == accounts.Collection:
-		record = e.Auth
-	case e.Auth != nil:
-		return krowoc.Errorf(krowoc.ECodeForbidden, "The domain API needs a user account; superuser tokens are for the admin UI.")
-	default:
-		return krowoc.Errorf(krowoc.ECodeUnauthorized, "The session token is invalid or expired; sign in again.")
+		c.token, c.user = t, userFromRecord(record)
+	} else {
+		user, superuser, ok := s.sessionUser(e, token)
+		switch {
+		case superuser:
+			return krowoc.Errorf(krowoc.ECodeForbidden, "The domain API needs a user account; superuser tokens are for the admin UI.")
+		case !ok:
+			return krowoc.Errorf(krowoc.ECodeUnauthorized, "The session token is invalid or expired; sign in again.")
+		}
+		c.user = user
 	}
 
-	c.user = userFromRecord(record)
 	if _, done := s.ensured.Load(c.user.ID); !done {
 		if _, err := s.db.EnsurePersonalWorkspace(e.Request.Context(), c.user.ID, c.user.Name); err != nil {
 			return err
@@ -176,18 +176,18 @@ func (s *Server) optionalAuthMiddleware(e *core.RequestEvent) error {
 		token, ok = strings.CutPrefix(header, "bearer ")
 	}
 	token = strings.TrimSpace(token)
-	var record *core.Record
 	switch {
 	case !ok || token == "":
 	case strings.HasPrefix(token, krowoc.TokenPrefix):
 		if t, err := s.db.AuthenticateToken(e.Request.Context(), token); err == nil {
-			record, _ = e.App.FindRecordById(accounts.Collection, t.UserID)
+			if record, err := e.App.FindRecordById(accounts.Collection, t.UserID); err == nil {
+				e.Set(callerKey, &caller{user: userFromRecord(record)})
+			}
 		}
-	case e.Auth != nil && e.Auth.Collection().Name == accounts.Collection:
-		record = e.Auth
-	}
-	if record != nil {
-		e.Set(callerKey, &caller{user: userFromRecord(record)})
+	default:
+		if user, superuser, ok := s.sessionUser(e, token); ok && !superuser {
+			e.Set(callerKey, &caller{user: user})
+		}
 	}
 	return e.Next()
 }

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/hook"
 	"github.com/pocketbase/pocketbase/tools/router"
@@ -92,6 +93,8 @@ type Server struct {
 	votes *voteLimiter
 	// names caches users' display names for public pages.
 	names *nameCache
+	// sessions caches verified session tokens (sessions.go).
+	sessions *sessionCache
 
 	routes []Route
 }
@@ -128,15 +131,17 @@ func New(app core.App, db *store.DB, log *slog.Logger, opts Options) *Server {
 	if opts.BatchKeyConcurrency <= 0 {
 		opts.BatchKeyConcurrency = DefaultBatchKeyConcurrency
 	}
-	names := newNameCache()
+	names, sessions := newNameCache(), newSessionCache()
 	forget := func(e *core.RecordEvent) error {
 		names.forget(e.Record.Id)
+		sessions.forget(e.Record.Id)
 		return e.Next()
 	}
 	app.OnRecordAfterUpdateSuccess(accounts.Collection).BindFunc(forget)
 	app.OnRecordAfterDeleteSuccess(accounts.Collection).BindFunc(forget)
 	s := &Server{
 		names:      names,
+		sessions:   sessions,
 		votes:      newVoteLimiter(opts.VoteLimits),
 		jobs:       opts.Jobs,
 		live:       newLiveRuns(),
@@ -199,7 +204,10 @@ func (s *Server) Bind(r *router.Router[*core.RequestEvent]) {
 	public := group{s, "/api/v1", v1}
 	public.handle(http.MethodGet, "/openapi.json", s.handleOpenAPI)
 
+	// Signed-in routes and public pages resolve session tokens themselves,
+	// through the session cache, instead of Pocketbase's per-request lookup.
 	authed := group{s, "/api/v1", v1.Group("")}
+	authed.rg.Unbind(apis.DefaultLoadAuthTokenMiddlewareId)
 	authed.rg.BindFunc(s.authMiddleware)
 	bindMeAPI(s, authed)
 	bindTokenAPI(s, authed)
@@ -218,6 +226,7 @@ func (s *Server) Bind(r *router.Router[*core.RequestEvent]) {
 
 	// Public pages: no sign-in needed; a valid token only personalizes.
 	open := group{s, "/api/v1", v1.Group("")}
+	open.rg.Unbind(apis.DefaultLoadAuthTokenMiddlewareId)
 	open.rg.BindFunc(s.optionalAuthMiddleware)
 	bindLeaderboardAPI(s, open)
 	bindPublicPromptAPI(s, open)
