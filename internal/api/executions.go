@@ -57,6 +57,8 @@ type prepared struct {
 	exec    *krowoc.Execution
 	request provider.Request
 	client  provider.Provider
+	// start is the execution's start record on its way to the store.
+	start *store.Pending
 }
 
 // runPlan is what a run of a prompt resolves to before its variables are
@@ -354,16 +356,18 @@ func (s *Server) executeIn(e *core.RequestEvent, p *krowoc.Prompt, workspaceID s
 	if in.Async {
 		return s.enqueueRuns(e, preps, sideBySide)
 	}
-	for _, prep := range preps {
-		if err := s.db.StartExecution(e.Request.Context(), prep.exec); err != nil {
-			return err
-		}
-	}
-
 	var emit emitFunc
 	if wantsEventStream(e) {
 		sse := newSSEWriter(e)
 		emit = func(name string, data map[string]any) { _ = sse.event(name, data) }
+	}
+	for _, prep := range preps {
+		if emit != nil {
+			prep.start = s.db.RecordStart(prep.exec)
+		} else {
+			// Answered whole at the end: a quick run is written once.
+			prep.start = s.db.DeferStart(prep.exec)
+		}
 	}
 	errs := make([]error, len(preps))
 	var wg sync.WaitGroup
@@ -391,19 +395,18 @@ func (s *Server) executeIn(e *core.RequestEvent, p *krowoc.Prompt, workspaceID s
 // emitFunc sends one named event about an execution to whoever follows it.
 type emitFunc func(name string, data map[string]any)
 
-// run calls one model for an execution already started, records the
-// outcome, and streams its events to emit when set. It returns the problem
+// run calls one model for an execution whose start record is on its way
+// (prep.start), records the outcome, and streams its events to emit when set. It returns the problem
 // of a failed call. Retryable failures are retried in place while no
 // token has been sent.
 func (s *Server) run(reqCtx context.Context, prep *prepared, emit emitFunc) error {
 	x := prep.exec
-	emit = tagged(x, emit)
-	if emit != nil {
-		emit("start", map[string]any{"promptVersion": x.PromptVersion})
+	if emit = tagged(x, emit); emit != nil {
+		emit = afterStart(prep.start, x, emit)
 	}
 	callErr := s.call(reqCtx, prep, emit, maxRetries)
 	// Record even when the client has gone: the history must not lose runs.
-	if err := s.db.FinishExecution(context.WithoutCancel(reqCtx), x); err != nil {
+	if err := s.db.RecordFinish(x, prep.start); err != nil {
 		s.log.ErrorContext(reqCtx, "record execution", "execution_id", x.ID, "error", err)
 	}
 	s.emitOutcome(x, callErr, emit)
@@ -411,6 +414,22 @@ func (s *Server) run(reqCtx context.Context, prep *prepared, emit emitFunc) erro
 		return executionProblem(x)
 	}
 	return nil
+}
+
+// afterStart returns emit preceded by the start event, sent before the first
+// other event once the start record is committed: a client told that an
+// execution started can find it. The provider call runs meanwhile, so the
+// write does not delay the first token.
+func afterStart(start *store.Pending, x *krowoc.Execution, emit emitFunc) emitFunc {
+	var once sync.Once
+	return func(name string, data map[string]any) {
+		once.Do(func() {
+			if start.Wait(context.Background()) == nil {
+				emit("start", map[string]any{"promptVersion": x.PromptVersion})
+			}
+		})
+		emit(name, data)
+	}
 }
 
 // tagged adds the model and execution id to every event, so side-by-side

@@ -201,6 +201,9 @@ func (s *Server) Bind(r *router.Router[*core.RequestEvent]) {
 	r.GET("/metrics", s.handleMetrics)
 
 	v1 := r.Group("/api/v1")
+	// The API logs each request itself (requestMiddleware); Pocketbase's
+	// activity log would write every call again into its own database.
+	v1.Unbind(apis.DefaultActivityLoggerMiddlewareId)
 	public := group{s, "/api/v1", v1}
 	public.handle(http.MethodGet, "/openapi.json", s.handleOpenAPI)
 

@@ -40,6 +40,8 @@ type DB struct {
 	// readStmts and writeStmts keep SQLite's statements prepared per pool;
 	// nil on Postgres.
 	readStmts, writeStmts *stmtCache
+	// recorder writes live executions' records in batches (recorder.go).
+	recorder *recorder
 	// Now returns the current time; tests freeze it.
 	Now func() time.Time
 }
@@ -97,6 +99,7 @@ func openSQLite(ctx context.Context, dataDir string) (*DB, error) {
 
 	db := &DB{read: read, write: write, dialect: SQLite, counts: newCountCache(), Now: time.Now,
 		readStmts: newStmtCache(read), writeStmts: newStmtCache(write)}
+	db.recorder = newRecorder(db)
 	if err := write.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
@@ -129,7 +132,9 @@ func openPostgres(ctx context.Context, opts Options) (*DB, error) {
 		pool.Close()
 		return nil, fmt.Errorf("cannot reach the database at %s: %w", describeHost(cfg), unwrapConnectError(err))
 	}
-	return &DB{read: pool, write: pool, dialect: Postgres, counts: newCountCache(), pg: cfg, Now: time.Now}, nil
+	db := &DB{read: pool, write: pool, dialect: Postgres, counts: newCountCache(), pg: cfg, Now: time.Now}
+	db.recorder = newRecorder(db)
+	return db, nil
 }
 
 // ParsePostgresURL parses a postgres:// URL into a pgx configuration. Its
@@ -183,6 +188,7 @@ func (db *DB) Dialect() Dialect { return db.dialect }
 
 // Close closes every connection of the store.
 func (db *DB) Close() error {
+	db.recorder.close()
 	err := errors.Join(db.readStmts.close(), db.writeStmts.close(), db.write.Close())
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())

@@ -39,12 +39,24 @@ func InsertExecution(ctx context.Context, tx *Tx, x *krowoc.Execution) error {
 	x.ID = newID()
 	x.Status = krowoc.ExecRunning
 	x.CreatedAt = fromMillis(toMillis(tx.now))
+	return insertExecutionRow(ctx, tx, x)
+}
+
+// insertExecutionRow writes x as it stands: a running execution, or one
+// that started and finished between two writes of the recorder.
+func insertExecutionRow(ctx context.Context, tx *Tx, x *krowoc.Execution) error {
 	vars, _ := json.Marshal(x.Variables)
 	params, _ := json.Marshal(x.Params)
+	u := x.Usage
 	_, err := tx.exec(ctx, `INSERT INTO executions (id, workspace_id, user_id, prompt_id, prompt_version, model, provider,
-		credential_id, variables, params, status, request_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		credential_id, variables, params, status, error_code, error_message, attempts, ttft_ms, latency_ms, input_tokens,
+		output_tokens, cached_input_tokens, cache_creation_tokens, reasoning_tokens, cost_micros, response_text,
+		request_id, created_at, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		x.ID, x.WorkspaceID, x.UserID, x.PromptID, toNullInt(x.PromptVersion), x.Model, x.Provider,
-		nullString(x.CredentialID), string(vars), string(params), string(x.Status), x.RequestID, toMillis(tx.now))
+		nullString(x.CredentialID), string(vars), string(params), string(x.Status), nullString(x.ErrorCode),
+		nullString(x.ErrorMessage), x.Attempts, nullInt64(x.TTFTMillis), nullInt64(x.LatencyMillis), u.InputTokens,
+		u.OutputTokens, u.CachedInputTokens, u.CacheCreationTokens, u.ReasoningTokens, x.CostMicros, x.ResponseText,
+		x.RequestID, toMillis(x.CreatedAt), toNullMillis(x.FinishedAt))
 	if err != nil {
 		return fmt.Errorf("insert execution: %w", err)
 	}
@@ -89,6 +101,12 @@ func finishExecution(ctx context.Context, tx *Tx, x *krowoc.Execution) error {
 	if n, _ := res.RowsAffected(); n == 0 {
 		return ErrExecutionFinished
 	}
+	return afterFinish(ctx, tx, x)
+}
+
+// afterFinish records what follows from a finished execution: its event,
+// its key's last use, its prompt's execution count and its usage.
+func afterFinish(ctx context.Context, tx *Tx, x *krowoc.Execution) error {
 	if err := emitExecutionFinished(ctx, tx, x); err != nil {
 		return err
 	}

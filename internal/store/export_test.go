@@ -4,8 +4,18 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/krowoc/krowoc/internal/krowoc"
 	"github.com/krowoc/krowoc/internal/sketch"
 )
+
+// StartRecord and FinishRecord make the recorder's records without handing
+// them over; WriteRecords writes records as one batch of the recorder, as if
+// they had been handed over together.
+func (db *DB) StartRecord(x *krowoc.Execution) *Pending { return db.startRecord(x) }
+
+func FinishRecord(x *krowoc.Execution, start *Pending) *Pending { return finishRecord(x, start) }
+
+func (db *DB) WriteRecords(records ...*Pending) { db.recorder.write(records) }
 
 // UsageLedger returns every usage rollup and error-count row of a workspace
 // as text, in key order, with histograms in canonical form: what a test
