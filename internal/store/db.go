@@ -215,6 +215,8 @@ type Tx struct {
 	missed  []string // queries run unprepared, to prepare after the transaction
 	now     time.Time
 	emitted bool // the transaction wrote to the outbox
+	// skipUsage leaves the usage rollups out (a benchmark's baseline).
+	skipUsage bool
 }
 
 // Update runs fn in one write transaction, committing when it returns nil.

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/krowoc/krowoc/internal/krowoc"
@@ -85,6 +86,15 @@ func (db *DB) FinishExecution(ctx context.Context, x *krowoc.Execution) error {
 }
 
 func finishExecution(ctx context.Context, tx *Tx, x *krowoc.Execution) error {
+	if err := markFinished(ctx, tx, x); err != nil {
+		return err
+	}
+	return afterFinish(ctx, tx, x)
+}
+
+// markFinished writes the outcome of the running execution x into its row;
+// ErrExecutionFinished when it is not running any more.
+func markFinished(ctx context.Context, tx *Tx, x *krowoc.Execution) error {
 	finished := fromMillis(toMillis(tx.now))
 	x.FinishedAt = &finished
 	u := x.Usage
@@ -101,24 +111,50 @@ func finishExecution(ctx context.Context, tx *Tx, x *krowoc.Execution) error {
 	if n, _ := res.RowsAffected(); n == 0 {
 		return ErrExecutionFinished
 	}
-	return afterFinish(ctx, tx, x)
+	return nil
 }
 
 // afterFinish records what follows from a finished execution: its event,
 // its key's last use, its prompt's execution count and its usage.
 func afterFinish(ctx context.Context, tx *Tx, x *krowoc.Execution) error {
-	if err := emitExecutionFinished(ctx, tx, x); err != nil {
-		return err
+	return afterFinishes(ctx, tx, []*krowoc.Execution{x})
+}
+
+// afterFinishes is afterFinish for many executions at once: one event
+// each, but one write per key, per prompt and per usage rollup row however
+// many executions share it.
+func afterFinishes(ctx context.Context, tx *Tx, xs []*krowoc.Execution) error {
+	var creds []string
+	succeeded := map[string]int{}
+	var prompts []string
+	for _, x := range xs {
+		if err := emitExecutionFinished(ctx, tx, x); err != nil {
+			return err
+		}
+		if x.CredentialID != "" && !slices.Contains(creds, x.CredentialID) {
+			creds = append(creds, x.CredentialID)
+		}
+		if x.Status == krowoc.ExecSucceeded {
+			if succeeded[x.PromptID] == 0 {
+				prompts = append(prompts, x.PromptID)
+			}
+			succeeded[x.PromptID]++
+		}
 	}
-	if x.CredentialID != "" {
-		if _, err := tx.exec(ctx, `UPDATE credentials SET last_used_at = ? WHERE id = ?`, toMillis(tx.now), x.CredentialID); err != nil {
+	for _, id := range creds {
+		if _, err := tx.exec(ctx, `UPDATE credentials SET last_used_at = ? WHERE id = ?`, toMillis(tx.now), id); err != nil {
 			return err
 		}
 	}
-	if err := bumpPromptStats(ctx, tx, x); err != nil {
-		return err
+	for _, id := range prompts {
+		if err := bumpPromptStats(ctx, tx, id, succeeded[id]); err != nil {
+			return err
+		}
 	}
-	return recordUsage(ctx, tx, x)
+	if tx.skipUsage {
+		return nil
+	}
+	return recordUsage(ctx, tx, xs)
 }
 
 // CancelExecution records a running execution as cancelled and returns it.

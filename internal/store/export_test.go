@@ -95,3 +95,7 @@ func (db *DB) BenchmarkUpdate(ctx context.Context, fn func(exec func(q string, a
 func (db *DB) UsageRolledUntil(ctx context.Context, workspaceID string) (int64, error) {
 	return db.usageRolledUntil(ctx, workspaceID)
 }
+
+// RecordWithoutUsage makes the recorder leave the usage rollups out: the
+// baseline of BenchmarkRecorder.
+func (db *DB) RecordWithoutUsage() { db.recorder.skipUsage = true }

@@ -45,15 +45,12 @@ func (w ActivityWindow) args() []any {
 	return []any{s, s, toMillis(w.Now)}
 }
 
-// bumpPromptStats counts a finished execution in its prompt's counters. It
-// runs in FinishExecution's transaction; only succeeded runs count.
-func bumpPromptStats(ctx context.Context, tx *Tx, x *krowoc.Execution) error {
-	if x.Status != krowoc.ExecSucceeded {
-		return nil
-	}
-	if _, err := tx.exec(ctx, `UPDATE prompt_stats SET executions = executions + 1, last_executed_at = ? WHERE prompt_id = ?`,
-		toMillis(tx.now), x.PromptID); err != nil {
-		return fmt.Errorf("count execution of %s: %w", x.PromptID, err)
+// bumpPromptStats counts n succeeded executions of a prompt in its
+// counters. It runs in the transaction that records them.
+func bumpPromptStats(ctx context.Context, tx *Tx, promptID string, n int) error {
+	if _, err := tx.exec(ctx, `UPDATE prompt_stats SET executions = executions + ?, last_executed_at = ? WHERE prompt_id = ?`,
+		n, toMillis(tx.now), promptID); err != nil {
+		return fmt.Errorf("count executions of %s: %w", promptID, err)
 	}
 	return nil
 }

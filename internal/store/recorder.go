@@ -35,6 +35,9 @@ type recorder struct {
 	closed bool
 	stop   chan struct{}
 	done   chan struct{}
+	// skipUsage leaves out the usage rollups: the baseline of
+	// BenchmarkRecorder, never set otherwise.
+	skipUsage bool
 }
 
 func newRecorder(db *DB) *recorder {
@@ -101,8 +104,9 @@ func finishRecord(x *krowoc.Execution, start *Pending) *Pending {
 	return &Pending{x: x, start: start, done: make(chan struct{})}
 }
 
-// RecordFinish records the outcome of x, started with start, and waits
-// until it is committed; see FinishExecution for what it records. It returns
+// RecordFinish records the outcome of x, started with start (nil for an
+// execution started with StartExecution), and waits until it is committed;
+// see FinishExecution for what it records. It returns
 // the start's error when the start could not be written, and
 // ErrExecutionFinished when the execution had already finished (cancelled
 // meanwhile).
@@ -213,10 +217,16 @@ func release(batch, held []*Pending) []*Pending {
 // written alone, so one bad record does not lose the others.
 func (r *recorder) write(batch []*Pending) {
 	ctx := context.Background()
-	err := r.db.Update(ctx, func(tx *Tx) error { return apply(ctx, tx, batch) })
+	err := r.db.Update(ctx, func(tx *Tx) error {
+		tx.skipUsage = r.skipUsage
+		return apply(ctx, tx, batch)
+	})
 	if err != nil && len(batch) > 1 {
 		for _, p := range batch {
-			if err := r.db.Update(ctx, func(tx *Tx) error { return apply(ctx, tx, []*Pending{p}) }); err != nil {
+			if err := r.db.Update(ctx, func(tx *Tx) error {
+				tx.skipUsage = r.skipUsage
+				return apply(ctx, tx, []*Pending{p})
+			}); err != nil {
 				p.err = err
 			}
 		}
@@ -229,7 +239,8 @@ func (r *recorder) write(batch []*Pending) {
 }
 
 // apply writes a batch's records inside tx. An outcome whose start is in
-// the same batch is written as one row.
+// the same batch is written as one row. What follows from the outcomes
+// (key use, prompt counts, usage) is written once for the batch.
 func apply(ctx context.Context, tx *Tx, batch []*Pending) error {
 	inBatch := make(map[*Pending]bool, len(batch))
 	whole := map[*Pending]bool{} // starts written with their outcome
@@ -239,6 +250,7 @@ func apply(ctx context.Context, tx *Tx, batch []*Pending) error {
 			whole[p.start] = true
 		}
 	}
+	var finished []*krowoc.Execution
 	for _, p := range batch {
 		p.err = nil
 		switch {
@@ -253,21 +265,19 @@ func apply(ctx context.Context, tx *Tx, batch []*Pending) error {
 				return err
 			}
 		case p.start != nil && whole[p.start]:
-			finished := fromMillis(toMillis(tx.now))
-			p.x.FinishedAt = &finished
+			at := fromMillis(toMillis(tx.now))
+			p.x.FinishedAt = &at
 			if err := insertExecutionRow(ctx, tx, p.x); err != nil {
 				return err
 			}
 			if err := emitExecutionStarted(ctx, tx, &p.start.started); err != nil {
 				return err
 			}
-			if err := afterFinish(ctx, tx, p.x); err != nil {
-				return err
-			}
+			finished = append(finished, p.x)
 		case p.start != nil && p.start.err != nil:
 			p.err = p.start.err
 		default:
-			err := finishExecution(ctx, tx, p.x)
+			err := markFinished(ctx, tx, p.x)
 			if errors.Is(err, ErrExecutionFinished) {
 				p.err = err
 				continue
@@ -275,7 +285,11 @@ func apply(ctx context.Context, tx *Tx, batch []*Pending) error {
 			if err != nil {
 				return err
 			}
+			finished = append(finished, p.x)
 		}
 	}
-	return nil
+	if len(finished) == 0 {
+		return nil
+	}
+	return afterFinishes(ctx, tx, finished)
 }

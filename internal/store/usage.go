@@ -1,12 +1,16 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"maps"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/krowoc/krowoc/internal/krowoc"
@@ -195,26 +199,127 @@ var (
 	addDerivedErrorSQL  = errorInsertSQL(3, rollupAdd)
 )
 
-// recordUsage adds a finished execution to the usage rollups: one upsert of
-// its level-0 hour row, plus its error code when it did not succeed. An
-// execution old enough to be a straggler also checks whether its hour was
-// rolled up already (recordLateUsage). A running execution counts nothing.
-func recordUsage(ctx context.Context, tx *Tx, x *krowoc.Execution) error {
-	if x.Status == krowoc.ExecRunning {
+// recordUsage adds finished executions to the usage rollups: one upsert
+// of their level-0 hour rows (executions sharing a row are added up first)
+// and one of their error codes. An execution old enough to be a straggler
+// also checks whether its hour was rolled up already (recordLateUsage). A
+// running execution counts nothing. Rows are written in key order, so two
+// transactions upserting the same rows cannot deadlock.
+func recordUsage(ctx context.Context, tx *Tx, xs []*krowoc.Execution) error {
+	var rows []*executionUsage
+	for _, x := range xs {
+		if x.Status == krowoc.ExecRunning {
+			continue
+		}
+		u := usageOf(x)
+		u.compact = compactsSketches(x.ID)
+		u.key = hourKeyOf(x)
+		if tx.now.Sub(x.CreatedAt) >= usageLateAfter {
+			if err := u.add(ctx, tx, addHourRollupSQL, addHourErrorSQL, []usageKey{u.key}, []usageKey{u.key}); err != nil {
+				return fmt.Errorf("record usage of %s: %w", x.ID, err)
+			}
+			if err := recordLateUsage(ctx, tx, u, u.key); err != nil {
+				return fmt.Errorf("record late usage of %s: %w", x.ID, err)
+			}
+			continue
+		}
+		rows = append(rows, u)
+	}
+	if len(rows) == 0 {
 		return nil
 	}
-	u := usageOf(x)
-	u.compact = compactsSketches(x.ID)
-	k := hourKeyOf(x)
-	if err := u.add(ctx, tx, addHourRollupSQL, addHourErrorSQL, []usageKey{k}, []usageKey{k}); err != nil {
-		return fmt.Errorf("record usage of %s: %w", x.ID, err)
-	}
-	if tx.now.Sub(x.CreatedAt) >= usageLateAfter {
-		if err := recordLateUsage(ctx, tx, u, k); err != nil {
-			return fmt.Errorf("record late usage of %s: %w", x.ID, err)
+	slices.SortStableFunc(rows, compareUsage)
+	merged := rows[:1]
+	for _, u := range rows[1:] {
+		last := merged[len(merged)-1]
+		if compareUsage(last, u) == 0 {
+			last.merge(u)
+			continue
 		}
+		merged = append(merged, u)
+	}
+	if err := addRows(ctx, tx, merged); err != nil {
+		return fmt.Errorf("record usage: %w", err)
 	}
 	return nil
+}
+
+// compareUsage orders usage by workspace and rollup key.
+func compareUsage(a, b *executionUsage) int {
+	return cmp.Or(
+		strings.Compare(a.workspaceID, b.workspaceID),
+		cmp.Compare(a.key.level, b.key.level), cmp.Compare(a.key.grain, b.key.grain), cmp.Compare(a.key.bucket, b.key.bucket),
+		strings.Compare(a.key.promptID, b.key.promptID), cmp.Compare(a.key.version, b.key.version),
+		strings.Compare(a.key.model, b.key.model), strings.Compare(a.key.credentialID, b.key.credentialID),
+	)
+}
+
+// addRows adds each usage to its level-0 hour row, and its error counts,
+// with a few upserts of many rows each.
+func addRows(ctx context.Context, tx *Tx, rows []*executionUsage) error {
+	perRow := 12 + len(rollupSumColumns)
+	args := make([]any, 0, len(rows)*perRow)
+	for _, u := range rows {
+		args = append(args, u.workspaceID, u.key.level, u.key.grain, u.key.bucket, u.key.promptID, u.key.version, u.key.model,
+			usageProvider(u.key.level, u.provider), u.key.credentialID)
+		args = sumArgs(args, &u.counts)
+		args = append(args, u.latency, u.ttft, u.counts.Executions)
+	}
+	if err := execInChunks(ctx, tx, args, perRow, func(n int) string { return addRollupsSQL.get(n, rollupInsertSQL) }); err != nil {
+		return err
+	}
+	args = args[:0]
+	for _, u := range rows {
+		if u.compact {
+			if err := compactSketches(ctx, tx, u.workspaceID, u.key); err != nil {
+				return err
+			}
+		}
+		for _, code := range slices.Sorted(maps.Keys(u.errors)) {
+			k := u.key
+			args = append(args, u.workspaceID, k.level, k.grain, k.bucket, k.promptID, k.version, k.model, k.credentialID, code, u.errors[code])
+		}
+	}
+	return execInChunks(ctx, tx, args, 10, func(n int) string { return addErrorsSQL.get(n, errorInsertSQL) })
+}
+
+// execInChunks runs a multi-row statement over args, perRow arguments a row,
+// in chunks of powers of two rows (37 rows: 32, 4 and 1), so few distinct
+// statements are ever prepared.
+func execInChunks(ctx context.Context, tx *Tx, args []any, perRow int, statement func(rows int) string) error {
+	for rows := len(args) / perRow; rows > 0; {
+		chunk := 1
+		for chunk*2 <= rows && chunk < 64 {
+			chunk *= 2
+		}
+		if _, err := tx.exec(ctx, statement(chunk), args[:chunk*perRow]...); err != nil {
+			return err
+		}
+		args, rows = args[chunk*perRow:], rows-chunk
+	}
+	return nil
+}
+
+// upsertTexts memoizes the multi-row upserts by row count.
+type upsertTexts struct {
+	mu    sync.Mutex
+	texts map[int]string
+}
+
+var addRollupsSQL, addErrorsSQL upsertTexts
+
+func (t *upsertTexts) get(rows int, build func(int, rollupWrite) string) string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.texts == nil {
+		t.texts = map[int]string{}
+	}
+	q, ok := t.texts[rows]
+	if !ok {
+		q = build(rows, rollupAdd)
+		t.texts[rows] = q
+	}
+	return q
 }
 
 // executionUsage is what one execution adds to each rollup row it counts in.
@@ -225,6 +330,22 @@ type executionUsage struct {
 	errorCode             string
 	// compact rewrites the rows' histograms compactly after adding.
 	compact bool
+
+	// For recordUsage: the hour row, and the error counts by code of the
+	// executions added up into this one.
+	key    usageKey
+	errors map[string]int64
+}
+
+// merge adds o, of the same row, to u.
+func (u *executionUsage) merge(o *executionUsage) {
+	u.counts.Add(o.counts)
+	u.latency += o.latency
+	u.ttft += o.ttft
+	u.compact = u.compact || o.compact
+	for code, n := range o.errors {
+		u.errors[code] += n
+	}
 }
 
 // compactsSketches tells whether the finish of an execution compacts the
@@ -237,7 +358,11 @@ func compactsSketches(id string) bool {
 }
 
 func usageOf(x *krowoc.Execution) *executionUsage {
-	u := &executionUsage{workspaceID: x.WorkspaceID, provider: x.Provider, counts: krowoc.UsageOf(x), errorCode: krowoc.UsageErrorCode(x)}
+	u := &executionUsage{workspaceID: x.WorkspaceID, provider: x.Provider, counts: krowoc.UsageOf(x), errorCode: krowoc.UsageErrorCode(x),
+		errors: map[string]int64{}}
+	if u.errorCode != "" {
+		u.errors[u.errorCode] = 1
+	}
 	if x.LatencyMillis != nil {
 		u.latency = sketch.Token(*x.LatencyMillis)
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -118,4 +119,83 @@ func finishWithoutUsage(ctx context.Context, db *store.DB, x *krowoc.Execution) 
 		}
 		return exec(`UPDATE credentials SET last_used_at = ? WHERE id = ?`, time.Now().UnixMilli(), x.CredentialID)
 	})
+}
+
+// BenchmarkRecorder measures the same under load, through the recorder
+// that interactive runs use: 32 runs finish at once, so the recorder
+// writes them in batches (one transaction, one usage upsert per batch).
+// ns/op is wall time per finish at that throughput; "usage" minus
+// "baseline" is what the rollups add to each finish.
+//
+//	go test -run '^$' -bench Recorder -benchtime 20000x ./internal/store/
+func BenchmarkRecorder(b *testing.B) {
+	for _, d := range storetest.Dialects() {
+		for _, load := range []string{"busy", "sparse"} {
+			for _, mode := range []string{"baseline", "usage"} {
+				b.Run(fmt.Sprintf("%s/%s/%s", d, load, mode), func(b *testing.B) {
+					benchmarkRecorder(b, d, load == "sparse", mode == "usage")
+				})
+			}
+		}
+	}
+}
+
+func benchmarkRecorder(b *testing.B, d store.Dialect, sparse, usage bool) {
+	const concurrency = 32
+	ctx := context.Background()
+	db := storetest.Open(b, d)
+	if !usage {
+		db.RecordWithoutUsage()
+	}
+	ws, err := db.EnsurePersonalWorkspace(ctx, "ada", "ada")
+	if err != nil {
+		b.Fatal(err)
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	models := []string{"openai:gpt-4o-mini", "openai:gpt-4o", "anthropic:claude-haiku-4-5"}
+	xs := make([]*krowoc.Execution, b.N)
+	for i := range xs {
+		prompt := fmt.Sprint("prompt-", r.IntN(50))
+		if sparse {
+			prompt = fmt.Sprint("prompt-", i)
+		}
+		model := models[r.IntN(len(models))]
+		x := &krowoc.Execution{WorkspaceID: ws.ID, UserID: "ada", PromptID: prompt,
+			Model: model, Provider: model[:strings.IndexByte(model, ':')], CredentialID: fmt.Sprint("key-", r.IntN(2))}
+		if err := db.StartExecution(ctx, x); err != nil {
+			b.Fatal(err)
+		}
+		latency, ttft := 200+r.Int64N(3000), 50+r.Int64N(500)
+		x.Status, x.LatencyMillis, x.TTFTMillis = krowoc.ExecSucceeded, &latency, &ttft
+		if r.IntN(20) == 0 {
+			x.Status, x.ErrorCode = krowoc.ExecFailed, "provider_rate_limited"
+		}
+		x.Usage = krowoc.Usage{InputTokens: r.Int64N(2000), OutputTokens: r.Int64N(500)}
+		x.CostMicros = r.Int64N(5000)
+		xs[i] = x
+	}
+	next := make(chan *krowoc.Execution)
+	errs := make(chan error, concurrency)
+	b.ResetTimer()
+	defer reportCPU(b)()
+	var wg sync.WaitGroup
+	for range concurrency {
+		wg.Go(func() {
+			for x := range next {
+				if err := db.RecordFinish(x, nil); err != nil {
+					errs <- err
+					return
+				}
+			}
+		})
+	}
+	for _, x := range xs {
+		next <- x
+	}
+	close(next)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		b.Fatal(err)
+	}
 }
