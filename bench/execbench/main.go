@@ -32,6 +32,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -259,10 +260,36 @@ func runSingle(cfg config) error {
 }
 
 // runCPU reads the server's CPU time around non-streaming executions.
+// runCPU measures the server's CPU per non-streaming execution: one client
+// at a time and 16 at once against a quick upstream (a run finishes before
+// its deferred start record is written, so it is written once, whole), and
+// 64 at once against an upstream that answers in 200 ms (start and outcome
+// written separately, in batches with other runs).
 func runCPU(cfg config) error {
-	b, err := setup(cfg.bin, llmsim.Options{})
+	fmt.Printf("non-streaming executions, recording included (n=%d per row after 20 warm-up)\n", cfg.requests)
+	fmt.Printf("  %-34s %12s %12s %12s\n", "upstream, clients", "server CPU", "wall/exec", "execs/s")
+	for _, c := range []struct {
+		latency time.Duration
+		clients int
+	}{{0, 1}, {0, 16}, {200 * time.Millisecond, 64}} {
+		cpu, wall, err := cpuRun(cfg, c.latency, c.clients)
+		if err != nil {
+			return err
+		}
+		name := fmt.Sprintf("quick, %d at a time", c.clients)
+		if c.latency > 0 {
+			name = fmt.Sprintf("%s, %d at a time", c.latency, c.clients)
+		}
+		fmt.Printf("  %-34s %12s %12s %12.0f\n", name, cpu, wall, float64(time.Second)/float64(wall))
+	}
+	fmt.Println("  (server CPU: user+system per execution, from /proc)")
+	return nil
+}
+
+func cpuRun(cfg config, latency time.Duration, clients int) (cpu, wall time.Duration, err error) {
+	b, err := setup(cfg.bin, llmsim.Options{Latency: latency})
 	if err != nil {
-		return err
+		return 0, 0, err
 	}
 	defer b.close()
 	exec := func() error {
@@ -271,28 +298,39 @@ func runCPU(cfg config) error {
 	}
 	for range 20 {
 		if err := exec(); err != nil {
-			return err
+			return 0, 0, err
 		}
 	}
 	cpuBefore, err := b.srv.CPUTime()
 	if err != nil {
-		return err
+		return 0, 0, err
 	}
 	start := time.Now()
-	for range cfg.requests {
-		if err := exec(); err != nil {
-			return err
-		}
+	var next atomic.Int64
+	errs := make(chan error, clients)
+	var wg sync.WaitGroup
+	for range clients {
+		wg.Go(func() {
+			for next.Add(1) <= int64(cfg.requests) {
+				if err := exec(); err != nil {
+					errs <- err
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	if err := <-errs; err != nil {
+		return 0, 0, err
 	}
 	elapsed := time.Since(start)
 	cpuAfter, err := b.srv.CPUTime()
 	if err != nil {
-		return err
+		return 0, 0, err
 	}
-	fmt.Printf("non-streaming executions one after another, recording included (n=%d after 20 warm-up)\n", cfg.requests)
-	fmt.Printf("  server CPU per execution: %s (user+system, from /proc)\n", (cpuAfter-cpuBefore)/time.Duration(cfg.requests))
-	fmt.Printf("  wall time per execution:  %s\n", elapsed/time.Duration(cfg.requests))
-	return nil
+	n := time.Duration(cfg.requests)
+	return (cpuAfter - cpuBefore) / n, elapsed / n, nil
 }
 
 func measure(n int, f func() (time.Duration, error)) ([]time.Duration, error) {

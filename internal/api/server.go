@@ -203,13 +203,18 @@ func (s *Server) Bind(r *router.Router[*core.RequestEvent]) {
 	v1 := r.Group("/api/v1")
 	// The API logs each request itself (requestMiddleware); Pocketbase's
 	// activity log would write every call again into its own database.
-	v1.Unbind(apis.DefaultActivityLoggerMiddlewareId)
+	// Pocketbase applies an exclusion to the routes of the group that
+	// declares it, so every group below declares it again.
+	quiet := func(g *router.RouterGroup[*core.RequestEvent]) *router.RouterGroup[*core.RequestEvent] {
+		return g.Unbind(apis.DefaultActivityLoggerMiddlewareId)
+	}
+	quiet(v1)
 	public := group{s, "/api/v1", v1}
 	public.handle(http.MethodGet, "/openapi.json", s.handleOpenAPI)
 
 	// Signed-in routes and public pages resolve session tokens themselves,
 	// through the session cache, instead of Pocketbase's per-request lookup.
-	authed := group{s, "/api/v1", v1.Group("")}
+	authed := group{s, "/api/v1", quiet(v1.Group(""))}
 	authed.rg.Unbind(apis.DefaultLoadAuthTokenMiddlewareId)
 	authed.rg.BindFunc(s.authMiddleware)
 	bindMeAPI(s, authed)
@@ -223,18 +228,18 @@ func (s *Server) Bind(r *router.Router[*core.RequestEvent]) {
 	bindDeadLetterAPI(s, authed)
 	bindChainAPI(s, authed)
 
-	bindAdminJobAPI(s, group{s, "/api/v1/admin", v1.Group("/admin")})
+	bindAdminJobAPI(s, group{s, "/api/v1/admin", quiet(v1.Group("/admin"))})
 
 	bindVoteAPI(s, authed)
 
 	// Public pages: no sign-in needed; a valid token only personalizes.
-	open := group{s, "/api/v1", v1.Group("")}
+	open := group{s, "/api/v1", quiet(v1.Group(""))}
 	open.rg.Unbind(apis.DefaultLoadAuthTokenMiddlewareId)
 	open.rg.BindFunc(s.optionalAuthMiddleware)
 	bindLeaderboardAPI(s, open)
 	bindPublicPromptAPI(s, open)
 
-	superusers := group{s, "/api/v1", v1.Group("")}
+	superusers := group{s, "/api/v1", quiet(v1.Group(""))}
 	superusers.rg.BindFunc(s.superuserMiddleware)
 	bindLeaderboardAdminAPI(s, superusers)
 
