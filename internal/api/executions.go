@@ -404,9 +404,18 @@ func (s *Server) run(reqCtx context.Context, prep *prepared, emit emitFunc) erro
 	if emit = tagged(x, emit); emit != nil {
 		emit = afterStart(prep.start, x, emit)
 	}
-	callErr := s.call(reqCtx, prep, emit, maxRetries)
+	// POST /executions/{id}/cancel stops the call through the live runs.
+	ctx, cancel := context.WithCancel(reqCtx)
+	defer cancel()
+	s.live.register(x.ID, cancel)
+	defer s.live.unregister(x.ID)
+	callErr := s.call(ctx, prep, emit, maxRetries)
+	if reqCtx.Err() == nil && ctx.Err() != nil {
+		x.ErrorMessage = "Cancelled before it finished."
+	}
 	// Record even when the client has gone: the history must not lose runs.
-	if err := s.db.RecordFinish(x, prep.start); err != nil {
+	// A run cancelled meanwhile has its outcome recorded already.
+	if err := s.db.RecordFinish(x, prep.start); err != nil && !errors.Is(err, store.ErrExecutionFinished) {
 		s.log.ErrorContext(reqCtx, "record execution", "execution_id", x.ID, "error", err)
 	}
 	s.emitOutcome(x, callErr, emit)

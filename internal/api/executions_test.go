@@ -301,6 +301,38 @@ func TestTimeoutsAndCancellation(t *testing.T) {
 	if list["total"] != float64(1) {
 		t.Fatalf("cancelled runs = %v", list["total"])
 	}
+
+	// Cancelling a stream under way through the API stops its call and
+	// ends the stream with the cancellation.
+	e.sim.Sim.PushFaults(llmsim.FaultSlowChunks)
+	streamed := make(chan []sseEvent)
+	go func() {
+		streamed <- readSSE(t, e.do("POST", "/api/v1/prompts/"+id+"/executions", e.tok, map[string]any{"model": "openai:gpt-4o-mini"}, "Accept", "text/event-stream").body)
+	}()
+	var runID string
+	for deadline := time.Now().Add(5 * time.Second); runID == "" && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		running := e.do("GET", "/api/v1/executions?status=running", e.tok, nil).json(t)
+		if items := running["items"].([]any); len(items) == 1 {
+			runID = items[0].(map[string]any)["id"].(string)
+		}
+	}
+	if runID == "" {
+		t.Fatal("the stream never showed as running")
+	}
+	if r := e.do("POST", "/api/v1/executions/"+runID+"/cancel", e.tok, nil); r.status != 200 {
+		t.Fatalf("cancel: %d %s", r.status, r.body)
+	}
+	select {
+	case events := <-streamed:
+		if last := events[len(events)-1]; last.name != "error" || last.data["reason"] != "cancelled" {
+			t.Fatalf("cancelled stream ended with %+v", last)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the stream went on after it was cancelled")
+	}
+	if x := e.do("GET", "/api/v1/executions/"+runID, e.tok, nil).json(t); x["status"] != "cancelled" {
+		t.Fatalf("recorded as %v", x["status"])
+	}
 }
 
 func TestModelsMarkUsable(t *testing.T) {

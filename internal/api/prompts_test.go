@@ -273,15 +273,15 @@ func TestQuotaOverHTTP(t *testing.T) {
 	}
 }
 
-func readSSE(t *testing.T, body []byte) []struct {
+// sseEvent is one event of a Server-Sent Events body.
+type sseEvent struct {
 	name string
 	data map[string]any
-} {
+}
+
+func readSSE(t *testing.T, body []byte) []sseEvent {
 	t.Helper()
-	var out []struct {
-		name string
-		data map[string]any
-	}
+	var out []sseEvent
 	sc := bufio.NewScanner(bytes.NewReader(body))
 	sc.Buffer(make([]byte, 1<<20), 1<<24)
 	var name string
@@ -295,10 +295,7 @@ func readSSE(t *testing.T, body []byte) []struct {
 			if err := json.Unmarshal([]byte(strings.TrimPrefix(line, "data: ")), &m); err != nil {
 				t.Fatalf("event %s data: %v", name, err)
 			}
-			out = append(out, struct {
-				name string
-				data map[string]any
-			}{name, m})
+			out = append(out, sseEvent{name, m})
 		}
 	}
 	return out
