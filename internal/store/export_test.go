@@ -99,3 +99,9 @@ func (db *DB) UsageRolledUntil(ctx context.Context, workspaceID string) (int64, 
 // RecordWithoutUsage makes the recorder leave the usage rollups out: the
 // baseline of BenchmarkRecorder.
 func (db *DB) RecordWithoutUsage() { db.recorder.skipUsage = true }
+
+// RecordsPerBatch is the mean number of records the recorder wrote per
+// transaction so far.
+func (db *DB) RecordsPerBatch() float64 {
+	return float64(db.recorder.records.Load()) / float64(max(1, db.recorder.batches.Load()))
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/krowoc/krowoc/internal/krowoc"
@@ -38,6 +39,9 @@ type recorder struct {
 	// skipUsage leaves out the usage rollups: the baseline of
 	// BenchmarkRecorder, never set otherwise.
 	skipUsage bool
+	// batches and records count the transactions written and the records
+	// in them, for the benchmark's batch size.
+	batches, records atomic.Int64
 }
 
 func newRecorder(db *DB) *recorder {
@@ -216,6 +220,8 @@ func release(batch, held []*Pending) []*Pending {
 // write writes a batch in one transaction. When that fails, each record is
 // written alone, so one bad record does not lose the others.
 func (r *recorder) write(batch []*Pending) {
+	r.batches.Add(1)
+	r.records.Add(int64(len(batch)))
 	ctx := context.Background()
 	err := r.db.Update(ctx, func(tx *Tx) error {
 		tx.skipUsage = r.skipUsage

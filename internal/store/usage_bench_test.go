@@ -194,6 +194,7 @@ func benchmarkRecorder(b *testing.B, d store.Dialect, sparse, usage bool) {
 	}
 	close(next)
 	wg.Wait()
+	b.ReportMetric(db.RecordsPerBatch(), "records/batch")
 	close(errs)
 	for err := range errs {
 		b.Fatal(err)
