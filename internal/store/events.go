@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/krowoc/krowoc/internal/krowoc"
+	"github.com/krowoc/krowoc/internal/logging"
 )
 
 // The events domain writes emit, each called inside the write's own
@@ -29,32 +30,49 @@ func emitPrompt(ctx context.Context, tx *Tx, eventType string, p *krowoc.Prompt,
 
 // emitExecutionStarted writes execution.started for a new running execution.
 func emitExecutionStarted(ctx context.Context, tx *Tx, x *krowoc.Execution) error {
-	return tx.Emit(ctx, krowoc.EventDraft{
+	return tx.emitAll(ctx, []krowoc.EventDraft{executionStarted(x)}, []string{executionRequestID(ctx, x)})
+}
+
+func executionStarted(x *krowoc.Execution) krowoc.EventDraft {
+	return krowoc.EventDraft{
 		Type: krowoc.EventExecutionStarted, WorkspaceID: x.WorkspaceID, Actor: x.UserID, AggregateID: x.ID,
 		Data: krowoc.ExecutionEventData{
 			ExecutionID: x.ID, PromptID: x.PromptID, PromptVersion: x.PromptVersion, UserID: x.UserID,
 			Model: x.Model, Provider: x.Provider, Status: x.Status,
 		},
-	})
+	}
+}
+
+// executionRequestID is the request id of an execution's events: the
+// request that started it, or ctx's.
+func executionRequestID(ctx context.Context, x *krowoc.Execution) string {
+	if x.RequestID != "" {
+		return x.RequestID
+	}
+	return logging.RequestID(ctx)
 }
 
 // emitExecutionFinished writes execution.completed for a succeeded
 // execution and execution.failed for any other outcome (failed, cancelled,
 // timed_out; the status says which), with usage, cost and timings.
 func emitExecutionFinished(ctx context.Context, tx *Tx, x *krowoc.Execution) error {
+	return tx.emitAll(ctx, []krowoc.EventDraft{executionFinished(x)}, []string{executionRequestID(ctx, x)})
+}
+
+func executionFinished(x *krowoc.Execution) krowoc.EventDraft {
 	eventType := krowoc.EventExecutionFailed
 	if x.Status == krowoc.ExecSucceeded {
 		eventType = krowoc.EventExecutionCompleted
 	}
 	usage := x.Usage
-	return tx.Emit(ctx, krowoc.EventDraft{
+	return krowoc.EventDraft{
 		Type: eventType, WorkspaceID: x.WorkspaceID, Actor: x.UserID, AggregateID: x.ID,
 		Data: krowoc.ExecutionEventData{
 			ExecutionID: x.ID, PromptID: x.PromptID, PromptVersion: x.PromptVersion, UserID: x.UserID,
 			Model: x.Model, Provider: x.Provider, Status: x.Status, ErrorCode: x.ErrorCode, Attempts: x.Attempts,
 			TTFTMillis: x.TTFTMillis, LatencyMillis: x.LatencyMillis, Usage: &usage, CostMicros: x.CostMicros,
 		},
-	})
+	}
 }
 
 // TierChange is a user's tier changed in Pocketbase.

@@ -46,18 +46,34 @@ func InsertExecution(ctx context.Context, tx *Tx, x *krowoc.Execution) error {
 // insertExecutionRow writes x as it stands: a running execution, or one
 // that started and finished between two writes of the recorder.
 func insertExecutionRow(ctx context.Context, tx *Tx, x *krowoc.Execution) error {
-	vars, _ := json.Marshal(x.Variables)
-	params, _ := json.Marshal(x.Params)
-	u := x.Usage
-	_, err := tx.exec(ctx, `INSERT INTO executions (id, workspace_id, user_id, prompt_id, prompt_version, model, provider,
-		credential_id, variables, params, status, error_code, error_message, attempts, ttft_ms, latency_ms, input_tokens,
-		output_tokens, cached_input_tokens, cache_creation_tokens, reasoning_tokens, cost_micros, response_text,
-		request_id, created_at, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		x.ID, x.WorkspaceID, x.UserID, x.PromptID, toNullInt(x.PromptVersion), x.Model, x.Provider,
-		nullString(x.CredentialID), string(vars), string(params), string(x.Status), nullString(x.ErrorCode),
-		nullString(x.ErrorMessage), x.Attempts, nullInt64(x.TTFTMillis), nullInt64(x.LatencyMillis), u.InputTokens,
-		u.OutputTokens, u.CachedInputTokens, u.CacheCreationTokens, u.ReasoningTokens, x.CostMicros, x.ResponseText,
-		x.RequestID, toMillis(x.CreatedAt), toNullMillis(x.FinishedAt))
+	return insertExecutionRows(ctx, tx, []*krowoc.Execution{x})
+}
+
+const executionInsertColumns = `id, workspace_id, user_id, prompt_id, prompt_version, model, provider, credential_id,
+	variables, params, status, error_code, error_message, attempts, ttft_ms, latency_ms, input_tokens, output_tokens,
+	cached_input_tokens, cache_creation_tokens, reasoning_tokens, cost_micros, response_text, request_id, created_at,
+	finished_at`
+
+var executionInserts upsertTexts
+
+// insertExecutionRows writes executions as they stand, with multi-row
+// inserts.
+func insertExecutionRows(ctx context.Context, tx *Tx, xs []*krowoc.Execution) error {
+	const perRow = 26
+	args := make([]any, 0, len(xs)*perRow)
+	for _, x := range xs {
+		vars, _ := json.Marshal(x.Variables)
+		params, _ := json.Marshal(x.Params)
+		u := x.Usage
+		args = append(args, x.ID, x.WorkspaceID, x.UserID, x.PromptID, toNullInt(x.PromptVersion), x.Model, x.Provider,
+			nullString(x.CredentialID), string(vars), string(params), string(x.Status), nullString(x.ErrorCode),
+			nullString(x.ErrorMessage), x.Attempts, nullInt64(x.TTFTMillis), nullInt64(x.LatencyMillis), u.InputTokens,
+			u.OutputTokens, u.CachedInputTokens, u.CacheCreationTokens, u.ReasoningTokens, x.CostMicros, x.ResponseText,
+			x.RequestID, toMillis(x.CreatedAt), toNullMillis(x.FinishedAt))
+	}
+	err := execInChunks(ctx, tx, args, perRow, func(n int) string {
+		return executionInserts.get(n, func(n int) string { return multiRowInsert("executions", executionInsertColumns, perRow, n) })
+	})
 	if err != nil {
 		return fmt.Errorf("insert execution: %w", err)
 	}
@@ -127,10 +143,14 @@ func afterFinishes(ctx context.Context, tx *Tx, xs []*krowoc.Execution) error {
 	var creds []string
 	succeeded := map[string]int{}
 	var prompts []string
+	events, requestIDs := make([]krowoc.EventDraft, len(xs)), make([]string, len(xs))
+	for i, x := range xs {
+		events[i], requestIDs[i] = executionFinished(x), executionRequestID(ctx, x)
+	}
+	if err := tx.emitAll(ctx, events, requestIDs); err != nil {
+		return err
+	}
 	for _, x := range xs {
-		if err := emitExecutionFinished(ctx, tx, x); err != nil {
-			return err
-		}
 		if x.CredentialID != "" && !slices.Contains(creds, x.CredentialID) {
 			creds = append(creds, x.CredentialID)
 		}

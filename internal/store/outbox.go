@@ -48,33 +48,57 @@ type OutboxEvent struct {
 // one aggregate are in commit order on Postgres too. It returns an error when
 // the draft has no type or aggregate id, or the data cannot be marshalled.
 func (t *Tx) Emit(ctx context.Context, d krowoc.EventDraft) error {
-	if d.Type == "" || d.AggregateID == "" {
-		return fmt.Errorf("emit %q: an event needs a type and an aggregate id", d.Type)
-	}
-	data := []byte("{}")
-	if d.Data != nil {
-		var err error
-		if data, err = json.Marshal(d.Data); err != nil {
-			return fmt.Errorf("emit %s: encode data: %w", d.Type, err)
+	return t.emitAll(ctx, []krowoc.EventDraft{d}, []string{logging.RequestID(ctx)})
+}
+
+const outboxInsertColumns = `id, type, schema_version, aggregate_id, workspace_id, actor, request_id, occurred_at, payload, topic`
+
+var outboxInserts upsertTexts
+
+// emitAll writes events to the outbox in order, with multi-row inserts;
+// requestIDs[i] is the request id of drafts[i]. See Emit.
+func (t *Tx) emitAll(ctx context.Context, drafts []krowoc.EventDraft, requestIDs []string) error {
+	const perRow = 10
+	args := make([]any, 0, len(drafts)*perRow)
+	for i, d := range drafts {
+		if d.Type == "" || d.AggregateID == "" {
+			return fmt.Errorf("emit %q: an event needs a type and an aggregate id", d.Type)
 		}
+		data := []byte("{}")
+		if d.Data != nil {
+			var err error
+			if data, err = json.Marshal(d.Data); err != nil {
+				return fmt.Errorf("emit %s: encode data: %w", d.Type, err)
+			}
+		}
+		topic := TopicEvents
+		if d.Type == krowoc.EventDeadLetterCreated {
+			topic = TopicDLQ
+		}
+		actor := d.Actor
+		if actor == "" {
+			actor = krowoc.ActorSystem
+		}
+		args = append(args, newID(), d.Type, krowoc.EventSchemaVersion, d.AggregateID, d.WorkspaceID, actor, requestIDs[i],
+			toMillis(t.now), string(data), topic)
 	}
-	topic := TopicEvents
-	if d.Type == krowoc.EventDeadLetterCreated {
-		topic = TopicDLQ
-	}
-	actor := d.Actor
-	if actor == "" {
-		actor = krowoc.ActorSystem
-	}
-	_, err := t.exec(ctx, `INSERT INTO outbox (id, type, schema_version, aggregate_id, workspace_id, actor, request_id,
-		occurred_at, payload, topic) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		newID(), d.Type, krowoc.EventSchemaVersion, d.AggregateID, d.WorkspaceID, actor, logging.RequestID(ctx),
-		toMillis(t.now), string(data), topic)
+	err := execInChunks(ctx, t, args, perRow, func(n int) string {
+		return outboxInserts.get(n, func(n int) string { return multiRowInsert("outbox", outboxInsertColumns, perRow, n) })
+	})
 	if err != nil {
-		return fmt.Errorf("emit %s: %w", d.Type, err)
+		if len(drafts) == 1 {
+			return fmt.Errorf("emit %s: %w", drafts[0].Type, err)
+		}
+		return fmt.Errorf("emit %d events: %w", len(drafts), err)
 	}
 	t.emitted = true
 	return nil
+}
+
+// multiRowInsert returns an INSERT of n rows of perRow placeholders.
+func multiRowInsert(table, columns string, perRow, n int) string {
+	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", perRow), ", ") + ")"
+	return "INSERT INTO " + table + " (" + columns + ") VALUES " + strings.TrimSuffix(strings.Repeat(row+", ", n), ", ")
 }
 
 // Emit writes one event to the outbox in a transaction of its own, for

@@ -256,7 +256,7 @@ func apply(ctx context.Context, tx *Tx, batch []*Pending) error {
 			whole[p.start] = true
 		}
 	}
-	var finished []*krowoc.Execution
+	var rows, started, finished []*krowoc.Execution
 	for _, p := range batch {
 		p.err = nil
 		switch {
@@ -264,25 +264,19 @@ func apply(ctx context.Context, tx *Tx, batch []*Pending) error {
 			if whole[p] {
 				continue
 			}
-			if err := insertExecutionRow(ctx, tx, &p.started); err != nil {
-				return err
-			}
-			if err := emitExecutionStarted(ctx, tx, &p.started); err != nil {
-				return err
-			}
+			rows = append(rows, &p.started)
+			started = append(started, &p.started)
 		case p.start != nil && whole[p.start]:
 			at := fromMillis(toMillis(tx.now))
 			p.x.FinishedAt = &at
-			if err := insertExecutionRow(ctx, tx, p.x); err != nil {
-				return err
-			}
-			if err := emitExecutionStarted(ctx, tx, &p.start.started); err != nil {
-				return err
-			}
+			rows = append(rows, p.x)
+			started = append(started, &p.start.started)
 			finished = append(finished, p.x)
 		case p.start != nil && p.start.err != nil:
 			p.err = p.start.err
 		default:
+			// The start was written by an earlier batch: its row and
+			// started event exist.
 			err := markFinished(ctx, tx, p.x)
 			if errors.Is(err, ErrExecutionFinished) {
 				p.err = err
@@ -292,6 +286,18 @@ func apply(ctx context.Context, tx *Tx, batch []*Pending) error {
 				return err
 			}
 			finished = append(finished, p.x)
+		}
+	}
+	if len(rows) > 0 {
+		if err := insertExecutionRows(ctx, tx, rows); err != nil {
+			return err
+		}
+		events, requestIDs := make([]krowoc.EventDraft, len(started)), make([]string, len(started))
+		for i, x := range started {
+			events[i], requestIDs[i] = executionStarted(x), executionRequestID(ctx, x)
+		}
+		if err := tx.emitAll(ctx, events, requestIDs); err != nil {
+			return err
 		}
 	}
 	if len(finished) == 0 {

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -64,6 +65,7 @@ func TestRecorderMatchesDirectWrites(t *testing.T) {
 		for i, r := range runs {
 			wg.Go(func() {
 				x := newRun(batched, r)
+				x.RequestID = fmt.Sprint("req-", i)
 				var start *store.Pending
 				if i%3 == 1 { // answered whole at the end
 					start = db.DeferStart(x)
@@ -114,8 +116,12 @@ func TestRecorderMatchesDirectWrites(t *testing.T) {
 				stored.ResponseText != "answer" || stored.FinishedAt == nil || !stored.CreatedAt.Equal(x.CreatedAt) || stored.Variables["q"] != "why" {
 				t.Fatalf("run %d stored as %+v, want %+v", i, stored, r)
 			}
-			if list := events(t, db, x.ID); len(list) != 2 || list[0].Type != krowoc.EventExecutionStarted {
+			list := events(t, db, x.ID)
+			if len(list) != 2 || list[0].Type != krowoc.EventExecutionStarted {
 				t.Fatalf("run %d events = %v, want started then finished", i, types(list))
+			}
+			if list[0].RequestID != x.RequestID || list[1].RequestID != x.RequestID {
+				t.Fatalf("run %d events carry request ids %q, %q, want %q", i, list[0].RequestID, list[1].RequestID, x.RequestID)
 			}
 		}
 	})

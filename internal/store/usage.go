@@ -265,7 +265,9 @@ func addRows(ctx context.Context, tx *Tx, rows []*executionUsage) error {
 		args = sumArgs(args, &u.counts)
 		args = append(args, u.latency, u.ttft, u.counts.Executions)
 	}
-	if err := execInChunks(ctx, tx, args, perRow, func(n int) string { return addRollupsSQL.get(n, rollupInsertSQL) }); err != nil {
+	if err := execInChunks(ctx, tx, args, perRow, func(n int) string {
+		return addRollupsSQL.get(n, func(n int) string { return rollupInsertSQL(n, rollupAdd) })
+	}); err != nil {
 		return err
 	}
 	args = args[:0]
@@ -280,7 +282,9 @@ func addRows(ctx context.Context, tx *Tx, rows []*executionUsage) error {
 			args = append(args, u.workspaceID, k.level, k.grain, k.bucket, k.promptID, k.version, k.model, k.credentialID, code, u.errors[code])
 		}
 	}
-	return execInChunks(ctx, tx, args, 10, func(n int) string { return addErrorsSQL.get(n, errorInsertSQL) })
+	return execInChunks(ctx, tx, args, 10, func(n int) string {
+		return addErrorsSQL.get(n, func(n int) string { return errorInsertSQL(n, rollupAdd) })
+	})
 }
 
 // execInChunks runs a multi-row statement over args, perRow arguments a row,
@@ -300,7 +304,7 @@ func execInChunks(ctx context.Context, tx *Tx, args []any, perRow int, statement
 	return nil
 }
 
-// upsertTexts memoizes the multi-row upserts by row count.
+// upsertTexts memoizes a multi-row statement by row count.
 type upsertTexts struct {
 	mu    sync.Mutex
 	texts map[int]string
@@ -308,7 +312,7 @@ type upsertTexts struct {
 
 var addRollupsSQL, addErrorsSQL upsertTexts
 
-func (t *upsertTexts) get(rows int, build func(int, rollupWrite) string) string {
+func (t *upsertTexts) get(rows int, build func(rows int) string) string {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.texts == nil {
@@ -316,7 +320,7 @@ func (t *upsertTexts) get(rows int, build func(int, rollupWrite) string) string 
 	}
 	q, ok := t.texts[rows]
 	if !ok {
-		q = build(rows, rollupAdd)
+		q = build(rows)
 		t.texts[rows] = q
 	}
 	return q
