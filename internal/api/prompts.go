@@ -83,11 +83,11 @@ func (s *Server) handleListPrompts(e *core.RequestEvent) error {
 	if f.WorkspaceID, err = s.workspaceFor(e, q.Get("workspace"), krowoc.ActionRead); err != nil {
 		return err
 	}
-	items, total, err := s.db.ListPrompts(e.Request.Context(), f, page)
+	list, err := s.db.ListPrompts(e.Request.Context(), f, page)
 	if err != nil {
 		return err
 	}
-	return writeJSON(e, http.StatusOK, listResponse[store.PromptSummary]{Items: items, Page: page.Number, PerPage: page.PerPage, Total: total})
+	return writeJSON(e, http.StatusOK, listResponse[store.PromptSummary]{Items: list.Items, Page: page.Number, PerPage: page.PerPage, Total: list.Total})
 }
 
 type promptInput struct {
