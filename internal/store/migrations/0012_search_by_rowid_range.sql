@@ -15,9 +15,14 @@
 --
 -- 2. Prefix indexes. Searches match word prefixes, and without a prefix
 --    index FTS5 answers "ka"* by merging the posting lists of every term
---    starting with "ka" on each query, even for a page of 20. With prefix
---    indexes of 1 to 6 characters a prefix of up to 6 characters reads one
---    posting list; longer prefixes match few terms and are merged as before.
+--    starting with "ka" into a new list on each query, even for a page of
+--    20 (and again for the count): milliseconds for a common prefix, and
+--    still for a long common word that few other terms extend. With prefix
+--    indexes of 1 to 10 characters a prefix of up to 10 characters reads
+--    one posting list, from the top of the rowid range down. Longer words
+--    are merged as before. The price is paid on writes: the index is about
+--    six times the size of one without prefixes, and indexing a prompt
+--    costs about that much more (docs/performance.md, issue 3).
 ALTER TABLE workspaces ADD COLUMN fts_key INTEGER;
 UPDATE workspaces SET fts_key = (
     SELECT n FROM (SELECT id, ROW_NUMBER() OVER (ORDER BY created_at, id) AS n FROM workspaces) AS numbered
@@ -44,7 +49,7 @@ DROP TABLE prompts_fts;
 
 CREATE VIRTUAL TABLE prompts_fts USING fts5 (
     title, description, prompt_text, tags,
-    content = '', contentless_delete = 1, detail = column, prefix = '1 2 3 4 5 6',
+    content = '', contentless_delete = 1, detail = column, prefix = '1 2 3 4 5 6 7 8 9 10',
     tokenize = 'unicode61 remove_diacritics 2'
 );
 
