@@ -87,7 +87,18 @@ func (s *Server) handleListPrompts(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(e, http.StatusOK, listResponse[store.PromptSummary]{Items: list.Items, Page: page.Number, PerPage: page.PerPage, Total: list.Total})
+	return writeJSON(e, http.StatusOK, promptList{
+		listResponse:      listResponse[store.PromptSummary]{Items: list.Items, Page: page.Number, PerPage: page.PerPage, Total: list.Total},
+		TotalIsLowerBound: list.TotalIsLowerBound,
+	})
+}
+
+// promptList is the envelope of the prompt list: a searched list counts at
+// most store.SearchCountCap matches, and says when its total is that cap
+// rather than the exact count.
+type promptList struct {
+	listResponse[store.PromptSummary]
+	TotalIsLowerBound bool `json:"totalIsLowerBound"`
 }
 
 type promptInput struct {

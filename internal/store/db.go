@@ -38,6 +38,8 @@ type DB struct {
 	pg     *pgx.ConnConfig
 	outbox outboxSignal
 	stmts  *stmtCache
+	// searchCountCap replaces SearchCountCap when set (tests lower it).
+	searchCountCap int
 	// Now returns the current time; tests freeze it.
 	Now func() time.Time
 }

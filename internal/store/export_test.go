@@ -169,3 +169,7 @@ func (db *DB) SearchIndexRows(ctx context.Context) (int, error) {
 	err := db.reader().queryRow(ctx, `SELECT COUNT(*) FROM prompts_fts`).Scan(&n)
 	return n, err
 }
+
+// SetSearchCountCap makes searches count at most n matches instead of
+// SearchCountCap, so that a test can pass the cap with a few prompts.
+func (db *DB) SetSearchCountCap(n int) { db.searchCountCap = n }

@@ -101,9 +101,19 @@ type PromptFilter struct {
 // PromptPage is one page of a prompt list and the list's total.
 type PromptPage struct {
 	Items []PromptSummary
-	// Total counts every prompt the list matches.
-	Total int
+	// Total counts every prompt the list matches, except that a free-text
+	// search stops counting past SearchCountCap matches: then Total is
+	// SearchCountCap and TotalIsLowerBound is set.
+	Total             int
+	TotalIsLowerBound bool
 }
+
+// SearchCountCap is how many matches a free-text search counts at most.
+// Counting costs a step per match, and a broad word (or a short prefix)
+// matches most of a large library: counting all of them would make such a
+// search several times slower than the page it shows. Past the cap the
+// total is reported as a lower bound ("10,000+"), the way web search does.
+const SearchCountCap = 10_000
 
 // ListPrompts returns one page of the prompts matching f and their total.
 func (db *DB) ListPrompts(ctx context.Context, f PromptFilter, page Page) (PromptPage, error) {
@@ -121,7 +131,16 @@ func (db *DB) ListPrompts(ctx context.Context, f PromptFilter, page Page) (Promp
 	if !ok {
 		return empty, nil // a search with no words matches nothing
 	}
-	n, err := db.cachedCount(ctx, r, ws.rev, `SELECT COUNT(*) FROM `+plan.matches, plan.args)
+	countCap := db.searchCountCap
+	if countCap == 0 {
+		countCap = SearchCountCap
+	}
+	count, args := `SELECT COUNT(*) FROM `+plan.matches, plan.args
+	if f.Query != "" {
+		// Count one past the cap, to know whether there are more.
+		count, args = `SELECT COUNT(*) FROM (SELECT 1 FROM `+plan.matches+` LIMIT ?) AS m`, slices.Concat(args, []any{countCap + 1})
+	}
+	n, err := db.cachedCount(ctx, r, ws.rev, count, args)
 	if err != nil {
 		return PromptPage{}, err
 	}
@@ -129,6 +148,9 @@ func (db *DB) ListPrompts(ctx context.Context, f PromptFilter, page Page) (Promp
 		return empty, nil
 	}
 	out := PromptPage{Items: []PromptSummary{}, Total: n}
+	if f.Query != "" && n > countCap {
+		out.Total, out.TotalIsLowerBound = countCap, true
+	}
 	pageSQL, pageArgs := plan.page(n)
 	rows, err := r.query(ctx, pageSQL, slices.Concat(pageArgs, []any{page.Limit(), page.Offset()})...)
 	if err != nil {

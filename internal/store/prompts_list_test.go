@@ -22,8 +22,8 @@ func listIDs(t *testing.T, db *store.DB, f store.PromptFilter) []string {
 	if err != nil {
 		t.Fatalf("list %+v: %v", f, err)
 	}
-	if list.Total != len(list.Items) {
-		t.Fatalf("list %+v: total %d for %d items", f, list.Total, len(list.Items))
+	if list.Total != len(list.Items) || list.TotalIsLowerBound {
+		t.Fatalf("list %+v: total %d (lower bound %v) for %d items", f, list.Total, list.TotalIsLowerBound, len(list.Items))
 	}
 	out := []string{}
 	for _, p := range list.Items {
@@ -252,8 +252,8 @@ func TestTaggedPagesAndTotals(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if page.Total != 15 {
-				t.Fatalf("page %d: total %d, want 15", n, page.Total)
+			if page.Total != 15 || page.TotalIsLowerBound {
+				t.Fatalf("page %d: total %d (lower bound %v), want 15", n, page.Total, page.TotalIsLowerBound)
 			}
 			for _, p := range page.Items {
 				got = append(got, p.ID)
@@ -456,4 +456,59 @@ func TestMigrationBackfillsListColumns(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestSearchTotalsStopAtTheCap(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		ws := workspace(t, db, "ada")
+		db.SetSearchCountCap(3)
+		var ids []string
+		for i := range 5 {
+			p := create(t, db, ws, "ada", content(t, fmt.Sprintf("Prompt %d", i), "common words", "tag"))
+			ids = append(ids, p.ID)
+		}
+		create(t, db, ws, "ada", content(t, "Other", "rare words", "tag"))
+		list := func(f store.PromptFilter, page store.Page) store.PromptPage {
+			t.Helper()
+			f.WorkspaceID = ws
+			got, err := db.ListPrompts(ctx, f, page)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return got
+		}
+		for _, tc := range []struct {
+			name       string
+			f          store.PromptFilter
+			total      int
+			lowerBound bool
+		}{
+			{"a search past the cap", store.PromptFilter{Query: "common"}, 3, true},
+			{"a search past the cap, with a filter", store.PromptFilter{Query: "common", Status: krowoc.StatusDraft, Tags: []string{"tag"}}, 3, true},
+			{"a search past the cap, by title", store.PromptFilter{Query: "words", Sort: store.SortTitle}, 3, true},
+			{"a search under the cap", store.PromptFilter{Query: "rare"}, 1, false},
+			{"a list without a search", store.PromptFilter{}, 6, false},
+			{"a tag without a search", store.PromptFilter{Tags: []string{"tag"}}, 6, false},
+		} {
+			got := list(tc.f, store.Page{PerPage: 2})
+			if got.Total != tc.total || got.TotalIsLowerBound != tc.lowerBound {
+				t.Errorf("%s: total %d (lower bound %v), want %d (%v)", tc.name, got.Total, got.TotalIsLowerBound, tc.total, tc.lowerBound)
+			}
+		}
+		// Pages past the counted matches still list the rest.
+		var got []string
+		for n := 1; n <= 4; n++ {
+			for _, p := range list(store.PromptFilter{Query: "common"}, store.Page{Number: n, PerPage: 2}).Items {
+				got = append([]string{p.ID}, got...) // newest first, so reverse
+			}
+		}
+		if fmt.Sprint(got) != fmt.Sprint(ids) {
+			t.Errorf("every page of a capped search = %v, want %v", got, ids)
+		}
+		db.SetSearchCountCap(5)
+		if got := list(store.PromptFilter{Query: "common"}, store.Page{}); got.Total != 5 || got.TotalIsLowerBound {
+			t.Errorf("exactly the cap: total %d (lower bound %v), want 5 exactly", got.Total, got.TotalIsLowerBound)
+		}
+	})
 }

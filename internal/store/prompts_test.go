@@ -236,8 +236,8 @@ func TestListFiltersSearchAndSort(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if list.Total != len(list.Items) {
-				t.Fatalf("total %d != %d items", list.Total, len(list.Items))
+			if list.Total != len(list.Items) || list.TotalIsLowerBound {
+				t.Fatalf("total %d (lower bound %v) != %d items", list.Total, list.TotalIsLowerBound, len(list.Items))
 			}
 			out := []string{}
 			for _, p := range list.Items {
