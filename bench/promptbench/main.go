@@ -4,6 +4,9 @@
 // searches and creates. See docs/performance.md for the method and results.
 //
 //	go run ./bench/promptbench -bin bin/krowoc -prompts 100000 -requests 2000
+//
+// With -keep DIR the data folder is kept; a later run with -keep DIR -reuse
+// measures it again without seeding (creates from earlier runs stay in it).
 package main
 
 import (
@@ -30,8 +33,13 @@ func main() {
 	requests := flag.Int("requests", 2000, "requests per measured operation")
 	dbURL := flag.String("database-url", "", "KROWOC_DATABASE_URL for a Postgres run (empty: embedded SQLite)")
 	keep := flag.String("keep", "", "keep the data folder at this path (for inspecting query plans)")
+	reuse := flag.Bool("reuse", false, "measure the data folder -keep names, seeded by an earlier run, without seeding again")
 	flag.Parse()
-	if err := run(*bin, *prompts, *requests, *dbURL, *keep); err != nil {
+	if *reuse && *keep == "" {
+		fmt.Fprintln(os.Stderr, "promptbench: -reuse needs -keep")
+		os.Exit(2)
+	}
+	if err := run(*bin, *prompts, *requests, *dbURL, *keep, *reuse); err != nil {
 		fmt.Fprintln(os.Stderr, "promptbench:", err)
 		os.Exit(1)
 	}
@@ -108,7 +116,7 @@ func (c *client) do(method, path string, body any, accept string) (int, []byte, 
 	return resp.StatusCode, b, err
 }
 
-func run(bin string, nPrompts, nRequests int, dbURL, keep string) error {
+func run(bin string, nPrompts, nRequests int, dbURL, keep string, reuse bool) error {
 	dir := keep
 	if dir == "" {
 		tmp, err := os.MkdirTemp("", "promptbench")
@@ -128,40 +136,56 @@ func run(bin string, nPrompts, nRequests int, dbURL, keep string) error {
 	l.Close()
 
 	// A superuser lifts the benchmark user to the power tier (no quota).
-	if out, err := exec.Command(bin, "superuser", "upsert", "bench-admin@example.com", "bench-password-123", "--dir", dir).CombinedOutput(); err != nil {
-		return fmt.Errorf("create superuser: %v: %s", err, out)
+	if !reuse {
+		if out, err := exec.Command(bin, "superuser", "upsert", "bench-admin@example.com", "bench-password-123", "--dir", dir).CombinedOutput(); err != nil {
+			return fmt.Errorf("create superuser: %v: %s", err, out)
+		}
 	}
 	cmd := exec.Command(bin, "serve", "--dir", dir, "--http", addr)
 	cmd.Env = append(os.Environ(), "KROWOC_ENV=production", "KROWOC_LOG_LEVEL=error", "KROWOC_DATABASE_URL="+dbURL)
 	cmd.Stdout, cmd.Stderr = io.Discard, os.Stderr
+	startAt := time.Now()
 	if err := cmd.Start(); err != nil {
 		return err
 	}
 	defer func() { _ = cmd.Process.Signal(os.Interrupt); _ = cmd.Wait() }()
 
 	c := &client{base: "http://" + addr, http: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4}}}
+	wait := 20 * time.Second
+	if reuse {
+		wait = 10 * time.Minute // a folder seeded by an older binary migrates first
+	}
 	for start := time.Now(); ; time.Sleep(20 * time.Millisecond) {
 		if code, _, err := c.do("GET", "/api/ready", nil, ""); err == nil && code == 200 {
 			break
 		}
-		if time.Since(start) > 20*time.Second {
+		if time.Since(start) > wait {
 			return fmt.Errorf("server not ready")
 		}
 	}
-	if err := signUp(c); err != nil {
+	fmt.Printf("server ready in %s\n", time.Since(startAt).Round(time.Millisecond))
+	if reuse {
+		if err := signIn(c); err != nil {
+			return err
+		}
+	} else if err := signUp(c); err != nil {
 		return err
 	}
 
+	// The corpus and tags depend only on the seed, so a reused folder is
+	// measured with the words it was seeded with.
 	r := rand.New(rand.NewPCG(42, 7))
 	words := newCorpus(r, 20_000)
-	fmt.Printf("seeding %d prompts (%s)...\n", nPrompts, dbName(dbURL))
-	seedStart := time.Now()
 	tags := make([]string, 50)
 	for i := range tags {
 		tags[i] = fmt.Sprintf("%s-%d", words.words[i], i)
 	}
+	if !reuse {
+		fmt.Printf("seeding %d prompts (%s)...\n", nPrompts, dbName(dbURL))
+	}
+	seedStart := time.Now()
 	const batch = 5000
-	for done := 0; done < nPrompts; done += batch {
+	for done := 0; done < nPrompts && !reuse; done += batch {
 		n := min(batch, nPrompts-done)
 		items := make([]map[string]any, n)
 		for i := range items {
@@ -181,7 +205,10 @@ func run(bin string, nPrompts, nRequests int, dbURL, keep string) error {
 		}
 		fmt.Printf("  %d/%d prompts (batch of %d in %s)\n", done+n, nPrompts, n, time.Since(batchStart).Round(time.Millisecond))
 	}
-	fmt.Printf("seeded in %s\n\n", time.Since(seedStart).Round(time.Millisecond))
+	if !reuse {
+		fmt.Printf("seeded in %s\n", time.Since(seedStart).Round(time.Millisecond))
+	}
+	fmt.Println()
 
 	ops := []struct {
 		name string
@@ -257,11 +284,17 @@ func signUp(c *client) error {
 	if code, body, err = admin.do("PATCH", "/api/collections/users/records/"+user.ID, map[string]any{"tier": "power"}, ""); err != nil || code != 200 {
 		return fmt.Errorf("set tier: %d %v %s", code, err, body)
 	}
-	code, body, err = c.do("POST", "/api/collections/users/auth-with-password", map[string]any{
+	return signIn(c)
+}
+
+// signIn signs the benchmark user in and keeps their token in c.
+func signIn(c *client) error {
+	code, body, err := c.do("POST", "/api/collections/users/auth-with-password", map[string]any{
 		"identity": "bench@example.com", "password": "bench-password-123"}, "")
 	if err != nil || code != 200 {
 		return fmt.Errorf("sign in: %d %v %s", code, err, body)
 	}
+	var auth struct{ Token string }
 	_ = json.Unmarshal(body, &auth)
 	c.token = auth.Token
 	return nil

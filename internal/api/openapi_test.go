@@ -3,6 +3,7 @@ package api_test
 import (
 	"encoding/json"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -62,5 +63,22 @@ func TestOpenAPICoversEveryRoute(t *testing.T) {
 	}
 	if string(api.OpenAPIDocument()) != string(r.body) {
 		t.Fatal("served document differs from the embedded one")
+	}
+}
+
+// TestOpenAPIStatesTheSearchCountCap keeps the cap the document gives for
+// search totals equal to the store's.
+func TestOpenAPIStatesTheSearchCountCap(t *testing.T) {
+	digits := strconv.Itoa(store.SearchCountCap)
+	var grouped strings.Builder
+	for i, d := range digits {
+		if i > 0 && (len(digits)-i)%3 == 0 {
+			grouped.WriteByte(',')
+		}
+		grouped.WriteRune(d)
+	}
+	want := "counts at most " + grouped.String() + " matches"
+	if doc := string(api.OpenAPIDocument()); !strings.Contains(doc, want) {
+		t.Errorf("openapi.json does not say a search %q", want)
 	}
 }

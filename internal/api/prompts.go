@@ -83,11 +83,22 @@ func (s *Server) handleListPrompts(e *core.RequestEvent) error {
 	if f.WorkspaceID, err = s.workspaceFor(e, q.Get("workspace"), krowoc.ActionRead); err != nil {
 		return err
 	}
-	items, total, err := s.db.ListPrompts(e.Request.Context(), f, page)
+	list, err := s.db.ListPrompts(e.Request.Context(), f, page)
 	if err != nil {
 		return err
 	}
-	return writeJSON(e, http.StatusOK, listResponse[store.PromptSummary]{Items: items, Page: page.Number, PerPage: page.PerPage, Total: total})
+	return writeJSON(e, http.StatusOK, promptList{
+		listResponse:      listResponse[store.PromptSummary]{Items: list.Items, Page: page.Number, PerPage: page.PerPage, Total: list.Total},
+		TotalIsLowerBound: list.TotalIsLowerBound,
+	})
+}
+
+// promptList is the envelope of the prompt list: a searched list counts at
+// most store.SearchCountCap matches, and says when its total is that cap
+// rather than the exact count.
+type promptList struct {
+	listResponse[store.PromptSummary]
+	TotalIsLowerBound bool `json:"totalIsLowerBound"`
 }
 
 type promptInput struct {

@@ -140,7 +140,7 @@ func TestPromptFlowOverHTTP(t *testing.T) {
 				t.Fatalf("search found the old text: %v", list)
 			}
 			list = e.do("GET", "/api/v1/prompts?tag=fun&tag=social&q=say+hi", tok, nil).json(t)
-			if list["total"] != float64(1) {
+			if list["total"] != float64(1) || list["totalIsLowerBound"] != false {
 				t.Fatalf("list = %v", list)
 			}
 			if tags := e.do("GET", "/api/v1/tags", tok, nil).json(t); fmt.Sprint(tags["items"]) != "[map[count:1 tag:fun] map[count:1 tag:social]]" {

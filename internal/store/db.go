@@ -42,6 +42,8 @@ type DB struct {
 	readStmts, writeStmts *stmtCache
 	// recorder writes live executions' records in batches (recorder.go).
 	recorder *recorder
+	// searchCountCap replaces SearchCountCap when set (tests lower it).
+	searchCountCap int
 	// Now returns the current time; tests freeze it.
 	Now func() time.Time
 }

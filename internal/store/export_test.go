@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
+	"slices"
 
 	"github.com/krowoc/krowoc/internal/krowoc"
 	"github.com/krowoc/krowoc/internal/sketch"
@@ -105,3 +107,89 @@ func (db *DB) RecordWithoutUsage() { db.recorder.skipUsage = true }
 func (db *DB) RecordsPerBatch() float64 {
 	return float64(db.recorder.records.Load()) / float64(max(1, db.recorder.batches.Load()))
 }
+
+// MigrateTo applies the pending migrations up to version only, so that a
+// test can write data the way an older schema held it and then migrate.
+func (db *DB) MigrateTo(ctx context.Context, version int) error {
+	_, err := db.migrateTo(ctx, version)
+	return err
+}
+
+// TagRowsOutOfStep describes every way prompt_tags differs from the
+// prompts: a tag row whose copies of its prompt's columns (workspace, sort
+// keys, status, visibility, trash time) differ from the prompt row, a tag
+// row the prompt's tag list does not name, a named tag with no row, and a
+// tag row without a prompt. Nil means in step.
+func (db *DB) TagRowsOutOfStep(ctx context.Context) ([]string, error) {
+	r := db.reader()
+	rows, err := r.query(ctx, `SELECT p.id, p.tags, p.workspace_id, p.title_key, p.status, p.visibility, p.created_at, p.updated_at, p.deleted_at,
+		g.tag, g.workspace_id, g.title_key, g.status, g.visibility, g.created_at, g.updated_at, g.deleted_at
+		FROM prompts p LEFT JOIN prompt_tags g ON g.prompt_id = p.id ORDER BY p.id, g.tag`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	rowTags := map[string][]string{}
+	namedTags := map[string][]string{}
+	for rows.Next() {
+		var id, tags string
+		var pCols [7]sql.NullString
+		var tag sql.NullString
+		var gCols [7]sql.NullString
+		dests := []any{&id, &tags}
+		for i := range pCols {
+			dests = append(dests, &pCols[i])
+		}
+		dests = append(dests, &tag)
+		for i := range gCols {
+			dests = append(dests, &gCols[i])
+		}
+		if err := rows.Scan(dests...); err != nil {
+			return nil, err
+		}
+		named := decodeStrings(tags)
+		slices.Sort(named)
+		namedTags[id] = named
+		if !tag.Valid {
+			continue
+		}
+		rowTags[id] = append(rowTags[id], tag.String)
+		if pCols != gCols {
+			out = append(out, fmt.Sprintf("prompt %s tag %s: row %v, prompt %v", id, tag.String, gCols, pCols))
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for id, named := range namedTags {
+		got := rowTags[id]
+		slices.Sort(got)
+		if !slices.Equal(got, named) {
+			out = append(out, fmt.Sprintf("prompt %s: tag rows %v, tags %v", id, got, named))
+		}
+	}
+	var orphans int
+	if err := r.queryRow(ctx, `SELECT COUNT(*) FROM prompt_tags WHERE prompt_id NOT IN (SELECT id FROM prompts)`).Scan(&orphans); err != nil {
+		return nil, err
+	}
+	if orphans > 0 {
+		out = append(out, fmt.Sprintf("%d tag rows without a prompt", orphans))
+	}
+	return out, nil
+}
+
+// SearchIndexRows counts the rows of SQLite's full-text index; Postgres
+// has none (its search vector is a column of prompts) and answers 0.
+func (db *DB) SearchIndexRows(ctx context.Context) (int, error) {
+	if db.dialect != SQLite {
+		return 0, nil
+	}
+	var n int
+	err := db.reader().queryRow(ctx, `SELECT COUNT(*) FROM prompts_fts`).Scan(&n)
+	return n, err
+}
+
+// SetSearchCountCap makes searches count at most n matches instead of
+// SearchCountCap, so that a test can pass the cap with a few prompts.
+func (db *DB) SetSearchCountCap(n int) { db.searchCountCap = n }

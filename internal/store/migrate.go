@@ -6,6 +6,7 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"math"
 	"sort"
 	"strconv"
 	"strings"
@@ -86,6 +87,18 @@ const createMigrationsTable = `CREATE TABLE IF NOT EXISTS krowoc_migrations (
 // transaction, and returns the ones it applied. It is safe to run again and
 // safe to run from several processes at once.
 func (db *DB) Migrate(ctx context.Context) ([]Migration, error) {
+	applied, err := db.migrateTo(ctx, math.MaxInt)
+	if err != nil {
+		return applied, err
+	}
+	if err := db.migrateJobs(ctx); err != nil {
+		return applied, err
+	}
+	return applied, nil
+}
+
+// migrateTo applies the pending migrations up to version, in order.
+func (db *DB) migrateTo(ctx context.Context, version int) ([]Migration, error) {
 	all, err := db.dialect.migrations()
 	if err != nil {
 		return nil, err
@@ -95,6 +108,9 @@ func (db *DB) Migrate(ctx context.Context) ([]Migration, error) {
 	}
 	var applied []Migration
 	for _, m := range all {
+		if m.Version > version {
+			break
+		}
 		done := false
 		err := db.Update(ctx, func(tx *Tx) error {
 			if db.dialect == Postgres {
@@ -125,9 +141,6 @@ func (db *DB) Migrate(ctx context.Context) ([]Migration, error) {
 		if done {
 			applied = append(applied, m.Migration)
 		}
-	}
-	if err := db.migrateJobs(ctx); err != nil {
-		return applied, err
 	}
 	return applied, nil
 }

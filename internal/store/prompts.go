@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -97,49 +98,65 @@ type PromptFilter struct {
 	Order string
 }
 
+// PromptPage is one page of a prompt list and the list's total.
+type PromptPage struct {
+	Items []PromptSummary
+	// Total counts every prompt the list matches, except that a free-text
+	// search stops counting past SearchCountCap matches: then Total is
+	// SearchCountCap and TotalIsLowerBound is set.
+	Total             int
+	TotalIsLowerBound bool
+}
+
+// SearchCountCap is how many matches a free-text search counts at most.
+// Counting costs a step per match, and a broad word (or a short prefix)
+// matches most of a large library: counting all of them would make such a
+// search several times slower than the page it shows. Past the cap the
+// total is reported as a lower bound ("10,000+"), the way web search does.
+const SearchCountCap = 10_000
+
 // ListPrompts returns one page of the prompts matching f and their total.
-func (db *DB) ListPrompts(ctx context.Context, f PromptFilter, page Page) ([]PromptSummary, int, error) {
-	where, args := db.promptWhere(f, false)
-	if where == "" {
-		return []PromptSummary{}, 0, nil // a search with no words matches nothing
-	}
+func (db *DB) ListPrompts(ctx context.Context, f PromptFilter, page Page) (PromptPage, error) {
+	f.Query = strings.TrimSpace(f.Query)
+	empty := PromptPage{Items: []PromptSummary{}}
 	r := db.reader()
-	total, err := db.countPrompts(ctx, r, f, where, args)
-	if err != nil {
-		return nil, 0, err
-	}
-	if total == 0 {
-		return []PromptSummary{}, 0, nil
-	}
-	var rows *sql.Rows
-	if db.dialect == SQLite && searchOnly(f) && f.Sort == "" {
-		// The full-text index returns its matches newest-added first and
-		// stops after one page; nothing else is read.
-		rows, err = r.query(ctx, `SELECT `+summaryColumns+`
-			FROM `+summaryFrom+`
-			WHERE p.rid IN (SELECT rowid FROM prompts_fts WHERE prompts_fts MATCH ? ORDER BY rowid DESC LIMIT ? OFFSET ?)
-			ORDER BY p.rid DESC`, args[len(args)-1], page.Limit(), page.Offset())
-	} else {
-		// A deferred join: the inner query finds the page's ids by walking
-		// the sort order's index; only those rows, with their text, are read.
-		pageWhere, _ := db.promptWhere(f, total > walkIndexAbove)
-		order := promptOrder(f)
-		from := "prompts p"
-		if f.Sort == SortUsage || f.Sort == SortVotes {
-			// The counters' index (workspace, counter, prompt) gives the order.
-			from += " JOIN prompt_stats s ON s.prompt_id = p.id AND s.workspace_id = p.workspace_id"
-		}
-		rows, err = r.query(ctx, `SELECT `+summaryColumns+`
-			FROM `+summaryFrom+`
-			WHERE p.id IN (SELECT p.id FROM `+from+` WHERE `+pageWhere+` ORDER BY `+order+` LIMIT ? OFFSET ?)
-			ORDER BY `+order,
-			append(args, page.Limit(), page.Offset())...)
+	ws, err := db.listScope(ctx, r, f.WorkspaceID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return empty, nil
 	}
 	if err != nil {
-		return nil, 0, fmt.Errorf("list prompts: %w", err)
+		return PromptPage{}, err
+	}
+	plan, ok := db.planList(f, ws)
+	if !ok {
+		return empty, nil // a search with no words matches nothing
+	}
+	countCap := db.searchCountCap
+	if countCap == 0 {
+		countCap = SearchCountCap
+	}
+	count, args := `SELECT COUNT(*) FROM `+plan.matches, plan.args
+	if f.Query != "" {
+		// Count one past the cap, to know whether there are more.
+		count, args = `SELECT COUNT(*) FROM (SELECT 1 FROM `+plan.matches+` LIMIT ?) AS m`, slices.Concat(args, []any{countCap + 1})
+	}
+	n, err := db.cachedCount(ctx, r, ws.rev, count, args)
+	if err != nil {
+		return PromptPage{}, err
+	}
+	if n == 0 {
+		return empty, nil
+	}
+	out := PromptPage{Items: []PromptSummary{}, Total: n}
+	if f.Query != "" && n > countCap {
+		out.Total, out.TotalIsLowerBound = countCap, true
+	}
+	pageSQL, pageArgs := plan.page(n)
+	rows, err := r.query(ctx, pageSQL, slices.Concat(pageArgs, []any{page.Limit(), page.Offset()})...)
+	if err != nil {
+		return PromptPage{}, fmt.Errorf("list prompts: %w", err)
 	}
 	defer rows.Close()
-	out := []PromptSummary{}
 	for rows.Next() {
 		var s PromptSummary
 		var tags string
@@ -147,41 +164,135 @@ func (db *DB) ListPrompts(ctx context.Context, f PromptFilter, page Page) ([]Pro
 		var created, updated int64
 		if err := rows.Scan(&s.ID, &s.WorkspaceID, &s.Title, &s.Description, &s.Excerpt, &tags, &s.Status, &s.Visibility,
 			&s.LatestVersion, &published, &s.HasDraftChanges, &s.OwnerID, &created, &updated, &deleted, &s.Executions, &s.Votes); err != nil {
-			return nil, 0, err
+			return PromptPage{}, err
 		}
 		s.Tags = decodeStrings(tags)
 		s.PublishedVersion = nullInt(published)
 		s.CreatedAt, s.UpdatedAt, s.DeletedAt = fromMillis(created), fromMillis(updated), fromNullMillis(deleted)
-		out = append(out, s)
+		out.Items = append(out.Items, s)
 	}
-	return out, total, rows.Err()
+	if err := rows.Err(); err != nil {
+		return PromptPage{}, err
+	}
+	return out, nil
+}
+
+// listScope is what a list needs to know of its workspace.
+type listScope struct {
+	id string
+	// rev is the prompts revision that cached totals are keyed by.
+	rev int64
+	// ftsKey numbers the workspace in SQLite's full-text index (see
+	// migration 0012); 0 on Postgres.
+	ftsKey int64
+}
+
+// listScope reads the workspace's list scope; sql.ErrNoRows when there is
+// no such workspace.
+func (db *DB) listScope(ctx context.Context, r reader, workspaceID string) (listScope, error) {
+	ws := listScope{id: workspaceID}
+	q := `SELECT prompts_rev, 0 FROM workspaces WHERE id = ?`
+	if db.dialect == SQLite {
+		q = `SELECT prompts_rev, fts_key FROM workspaces WHERE id = ?`
+	}
+	if err := r.queryRow(ctx, q, workspaceID).Scan(&ws.rev, &ws.ftsKey); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return ws, err
+		}
+		return ws, fmt.Errorf("read prompts revision: %w", err)
+	}
+	return ws, nil
+}
+
+// listPlan is how one list is counted and paged. matches is the FROM and
+// WHERE of the matching rows, with args, which ListPrompts counts; page
+// returns the page query for the number of matches, without its trailing
+// LIMIT and OFFSET arguments.
+type listPlan struct {
+	matches string
+	args    []any
+	page    func(matches int) (string, []any)
+}
+
+// planList picks the cheapest way to count and page f; ok is false for a
+// search without words.
+//
+//   - A tag filter without a search reads prompt_tags alone: the tag rows
+//     carry the sort keys and filter columns, so the page is one range of
+//     the tag's index in the sort order (the count another).
+//   - On SQLite, a search with no other filter and the default order is
+//     counted and paged inside the full-text index: the workspace's live
+//     (or trashed) prompts are one rowid range of it, highest (newest) first.
+//   - Anything else filters prompts, with membership subqueries for tags
+//     and search, and pages by a deferred join.
+func (db *DB) planList(f PromptFilter, ws listScope) (listPlan, bool) {
+	tags := krowoc.NormalizeTags(f.Tags)
+	switch {
+	case len(tags) > 0 && f.Query == "" && f.Sort != SortUsage && f.Sort != SortVotes:
+		where, args := taggedWhere(f, tags)
+		return listPlan{
+			matches: `prompt_tags g WHERE ` + where, args: args,
+			page: func(int) (string, []any) {
+				return `SELECT ` + summaryColumns + ` FROM ` + summaryFrom + `
+					WHERE p.id IN (SELECT g.prompt_id FROM prompt_tags g WHERE ` + where + ` ORDER BY ` + tagOrder(f) + ` LIMIT ? OFFSET ?)
+					ORDER BY ` + promptOrder(f), args
+			},
+		}, true
+	case db.dialect == SQLite && searchOnly(f) && f.Sort == "":
+		match := db.dialect.searchQuery(f.Query)
+		if match == "" {
+			return listPlan{}, false
+		}
+		lo, hi := ftsRange(ws.ftsKey, f.Deleted)
+		args := []any{match, lo, hi}
+		return listPlan{
+			matches: `prompts_fts WHERE prompts_fts MATCH ? AND rowid BETWEEN ? AND ?`, args: args,
+			page: func(int) (string, []any) {
+				// The workspace check costs nothing on 20 rows and keeps
+				// tenants apart even if the index were ever out of step.
+				return `SELECT ` + summaryColumns + ` FROM ` + summaryFrom + `
+					WHERE p.workspace_id = ? AND p.rid IN (SELECT rowid & ` + ftsRidMask + ` FROM prompts_fts
+						WHERE prompts_fts MATCH ? AND rowid BETWEEN ? AND ? ORDER BY rowid DESC LIMIT ? OFFSET ?)
+					ORDER BY p.rid DESC`, []any{ws.id, match, lo, hi}
+			},
+		}, true
+	}
+	where, args := db.promptWhere(f, ws, false)
+	if where == "" {
+		return listPlan{}, false
+	}
+	return listPlan{
+		matches: `prompts p WHERE ` + where, args: args,
+		page: func(matches int) (string, []any) {
+			// A deferred join: the inner query finds the page's ids by walking
+			// the sort order's index; only those rows, with their text, are read.
+			pageWhere, _ := db.promptWhere(f, ws, matches > walkIndexAbove)
+			order := promptOrder(f)
+			from := "prompts p"
+			if f.Sort == SortUsage || f.Sort == SortVotes {
+				// The counters' index (workspace, counter, prompt) gives the order.
+				from += " JOIN prompt_stats s ON s.prompt_id = p.id AND s.workspace_id = p.workspace_id"
+			}
+			return `SELECT ` + summaryColumns + ` FROM ` + summaryFrom + `
+				WHERE p.id IN (SELECT p.id FROM ` + from + ` WHERE ` + pageWhere + ` ORDER BY ` + order + ` LIMIT ? OFFSET ?)
+				ORDER BY ` + order, args
+		},
+	}, true
 }
 
 // walkIndexAbove is the number of matches past which a page is found by
 // walking the sort order's index rather than by reading every match.
 const walkIndexAbove = 1000
 
-// countPrompts counts the prompts matching where, from the cache when the
-// workspace's prompts have not changed since. On SQLite a search with no
-// other filter is counted inside the full-text index alone.
-func (db *DB) countPrompts(ctx context.Context, r reader, f PromptFilter, where string, args []any) (int, error) {
-	var rev int64
-	if err := r.queryRow(ctx, `SELECT prompts_rev FROM workspaces WHERE id = ?`, f.WorkspaceID).Scan(&rev); err != nil {
-		if errors.Is(err, sql.ErrNoRows) {
-			return 0, nil
-		}
-		return 0, fmt.Errorf("read prompts revision: %w", err)
-	}
-	key := countKey(rev, where, args)
+// cachedCount runs a count query, or answers from the cache when the
+// workspace's prompts have not changed since it last ran.
+func (db *DB) cachedCount(ctx context.Context, r reader, rev int64, q string, args []any) (int, error) {
+	key := countKey(rev, q, args)
 	if n, ok := db.counts.get(key); ok {
 		return n, nil
 	}
 	var total int
-	countSQL, countArgs := `SELECT COUNT(*) FROM prompts p WHERE `+where, args
-	if db.dialect == SQLite && searchOnly(f) {
-		countSQL, countArgs = `SELECT COUNT(*) FROM prompts_fts WHERE prompts_fts MATCH ?`, args[len(args)-1:]
-	}
-	if err := r.queryRow(ctx, countSQL, countArgs...).Scan(&total); err != nil {
+	if err := r.queryRow(ctx, q, args...).Scan(&total); err != nil {
 		return 0, fmt.Errorf("count prompts: %w", err)
 	}
 	db.counts.put(key, total)
@@ -197,12 +308,40 @@ func bumpPromptsRev(ctx context.Context, tx *Tx, workspaceID string) error {
 	return nil
 }
 
+// taggedWhere filters prompt_tags g to the rows of f's first tag whose
+// prompts match the rest of f (no search). Further tags are checked with
+// the (prompt_id, tag) key.
+func taggedWhere(f PromptFilter, tags []string) (string, []any) {
+	var b strings.Builder
+	args := []any{f.WorkspaceID, tags[0]}
+	b.WriteString("g.workspace_id = ? AND g.tag = ?")
+	if f.Deleted {
+		b.WriteString(" AND g.deleted_at IS NOT NULL")
+	} else {
+		b.WriteString(" AND g.deleted_at IS NULL")
+	}
+	if f.Status != "" {
+		b.WriteString(" AND g.status = ?")
+		args = append(args, string(f.Status))
+	}
+	if f.Visibility != "" {
+		b.WriteString(" AND g.visibility = ?")
+		args = append(args, string(f.Visibility))
+	}
+	for _, t := range tags[1:] {
+		b.WriteString(" AND EXISTS (SELECT 1 FROM prompt_tags h WHERE h.prompt_id = g.prompt_id AND h.tag = ?)")
+		args = append(args, t)
+	}
+	return b.String(), args
+}
+
 // promptWhere builds the filter of a prompt list. For a page (forPage), tag
 // and search membership are marked so that SQLite walks the index of the
 // sort order and stops after one page, instead of fetching every match to
 // sort them: without correlation statistics its planner prefers the
 // latter, which costs a row read per match. Counts keep the natural plan.
-func (db *DB) promptWhere(f PromptFilter, forPage bool) (string, []any) {
+// It returns "" for a search without words.
+func (db *DB) promptWhere(f PromptFilter, ws listScope, forPage bool) (string, []any) {
 	member := "p.id IN ("
 	if forPage {
 		member = db.dialect.noIndex("p.id") + " IN ("
@@ -241,20 +380,57 @@ func (db *DB) promptWhere(f PromptFilter, forPage bool) (string, []any) {
 			fmt.Fprintf(&b, ") GROUP BY prompt_id HAVING COUNT(*) = %d)", len(tags))
 		}
 	}
-	if strings.TrimSpace(f.Query) != "" {
-		q := db.dialect.searchQuery(f.Query, f.WorkspaceID, f.Deleted)
+	if f.Query != "" {
+		q := db.dialect.searchQuery(f.Query)
 		if q == "" {
 			return "", nil
 		}
-		b.WriteString(" AND ")
-		b.WriteString(db.dialect.searchPredicate(forPage))
-		args = append(args, q)
+		pred, predArgs := db.searchPredicate(q, ws, f.Deleted, forPage)
+		b.WriteString(" AND " + pred)
+		args = append(args, predArgs...)
 	}
 	return b.String(), args
 }
 
-func promptOrder(f PromptFilter) string {
-	dir := "DESC"
+// searchPredicate is the one filter fragment that differs by dialect: on
+// SQLite, membership in the FTS5 matches within the rowid range of the
+// workspace's live (or trashed) prompts; on Postgres, a GIN-indexed
+// tsvector match.
+func (db *DB) searchPredicate(q string, ws listScope, deleted, forPage bool) (string, []any) {
+	if db.dialect == Postgres {
+		return "p.search @@ to_tsquery('simple', ?)", []any{q}
+	}
+	rid := "p.rid"
+	if forPage {
+		rid = db.dialect.noIndex(rid)
+	}
+	lo, hi := ftsRange(ws.ftsKey, deleted)
+	return rid + " IN (SELECT rowid & " + ftsRidMask + " FROM prompts_fts WHERE prompts_fts MATCH ? AND rowid BETWEEN ? AND ?)",
+		[]any{q, lo, hi}
+}
+
+// The rowids of SQLite's full-text index (migration 0012): the workspace's
+// fts_key above bit 33, the trash flag at bit 32, the prompt's rid below.
+const (
+	ftsTrashBit = int64(1) << 32
+	ftsKeyShift = 33
+	ftsRidMask  = "4294967295" // ftsTrashBit - 1, written into queries
+)
+
+// ftsRange is the rowid range of a workspace's live (or trashed) prompts in
+// the full-text index.
+func ftsRange(ftsKey int64, deleted bool) (lo, hi int64) {
+	lo = ftsKey << ftsKeyShift
+	if deleted {
+		lo |= ftsTrashBit
+	}
+	return lo, lo + ftsTrashBit - 1
+}
+
+// sortKey names the column a list is ordered by, without its table, and
+// the direction.
+func sortKey(f PromptFilter) (col, dir string) {
+	dir = "DESC"
 	if f.Order == "asc" || (f.Order == "" && f.Sort == SortTitle) {
 		dir = "ASC"
 	}
@@ -264,28 +440,30 @@ func promptOrder(f PromptFilter) string {
 	}
 	switch sort {
 	case SortCreated:
-		return "p.created_at " + dir + ", p.id " + dir
+		return "created_at", dir
 	case SortTitle:
-		return "p.title_key " + dir + ", p.id " + dir
+		return "title_key", dir
 	case SortUsage:
-		return "s.executions " + dir + ", s.prompt_id " + dir
+		return "executions", dir
 	case SortVotes:
-		return "s.votes_net " + dir + ", s.prompt_id " + dir
+		return "votes_net", dir
 	}
-	return "p.updated_at " + dir + ", p.id " + dir
+	return "updated_at", dir
 }
 
-// searchPredicate is the one query fragment that differs by dialect: FTS5 on
-// SQLite, a GIN-indexed tsvector on Postgres.
-func (d Dialect) searchPredicate(forPage bool) string {
-	if d == Postgres {
-		return "p.search @@ to_tsquery('simple', ?)"
+func promptOrder(f PromptFilter) string {
+	col, dir := sortKey(f)
+	if f.Sort == SortUsage || f.Sort == SortVotes {
+		return "s." + col + " " + dir + ", s.prompt_id " + dir
 	}
-	rid := "p.rid"
-	if forPage {
-		rid = d.noIndex(rid)
-	}
-	return rid + " IN (SELECT rowid FROM prompts_fts WHERE prompts_fts MATCH ?)"
+	return "p." + col + " " + dir + ", p.id " + dir
+}
+
+// tagOrder is promptOrder over prompt_tags g, whose rows carry the sort
+// keys (never usage or votes).
+func tagOrder(f PromptFilter) string {
+	col, dir := sortKey(f)
+	return "g." + col + " " + dir + ", g.prompt_id " + dir
 }
 
 // noIndex marks a column so SQLite's planner will not drive the query from
@@ -299,10 +477,8 @@ func (d Dialect) noIndex(col string) string {
 }
 
 // searchQuery turns free text into a query of word prefixes that must all
-// match, in the dialect's syntax; "" when the text has no words. On SQLite
-// the query also names the workspace and trash scope (see the scope column
-// of prompts_fts), so the index itself limits and counts the matches.
-func (d Dialect) searchQuery(text, workspaceID string, deleted bool) string {
+// match, in the dialect's syntax; "" when the text has no words.
+func (d Dialect) searchQuery(text string) string {
 	words := strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
 	})
@@ -323,11 +499,7 @@ func (d Dialect) searchQuery(text, workspaceID string, deleted bool) string {
 	if d == Postgres {
 		return strings.Join(parts, " & ")
 	}
-	scope := "live"
-	if deleted {
-		scope = "trash"
-	}
-	return `scope : "` + scope + strings.ReplaceAll(workspaceID, "-", "") + `" AND {title description prompt_text tags} : (` + strings.Join(parts, " ") + `)`
+	return strings.Join(parts, " ")
 }
 
 // GetPrompt returns the prompt with the given id, including one in the
@@ -405,7 +577,7 @@ func insertPrompt(ctx context.Context, tx *Tx, workspaceID, userID string, c kro
 	if _, err := tx.exec(ctx, `INSERT INTO prompt_stats (prompt_id, workspace_id) VALUES (?, ?)`, p.ID, workspaceID); err != nil {
 		return nil, fmt.Errorf("insert prompt stats: %w", err)
 	}
-	if err := writeTags(ctx, tx, p.ID, workspaceID, c.Tags); err != nil {
+	if err := writeTags(ctx, tx, p.ID, c.Tags); err != nil {
 		return nil, err
 	}
 	if err := bumpPromptsRev(ctx, tx, workspaceID); err != nil {
@@ -414,14 +586,32 @@ func insertPrompt(ctx context.Context, tx *Tx, workspaceID, userID string, c kro
 	return p, nil
 }
 
-func writeTags(ctx context.Context, tx *Tx, promptID, workspaceID string, tags []string) error {
+// writeTags replaces a prompt's tag rows. It runs after the prompt row is
+// written, in the same transaction: each tag row copies the row's sort keys
+// and filter columns (migration 0011), so tagged lists read prompt_tags
+// alone.
+func writeTags(ctx context.Context, tx *Tx, promptID string, tags []string) error {
 	if _, err := tx.exec(ctx, `DELETE FROM prompt_tags WHERE prompt_id = ?`, promptID); err != nil {
 		return fmt.Errorf("clear tags: %w", err)
 	}
 	for _, t := range tags {
-		if _, err := tx.exec(ctx, `INSERT INTO prompt_tags (prompt_id, workspace_id, tag) VALUES (?, ?, ?)`, promptID, workspaceID, t); err != nil {
+		if _, err := tx.exec(ctx, `INSERT INTO prompt_tags (prompt_id, workspace_id, tag, title_key, status, visibility,
+			created_at, updated_at, deleted_at)
+			SELECT id, workspace_id, ?, title_key, status, visibility, created_at, updated_at, deleted_at
+			FROM prompts WHERE id = ?`, t, promptID); err != nil {
 			return fmt.Errorf("insert tag: %w", err)
 		}
+	}
+	return nil
+}
+
+// syncTags copies a prompt row's sort keys and filter columns to its tag
+// rows, for changes that do not rewrite the tags (trash and restore).
+func syncTags(ctx context.Context, tx *Tx, promptID string) error {
+	if _, err := tx.exec(ctx, `UPDATE prompt_tags SET title_key = p.title_key, status = p.status, visibility = p.visibility,
+		created_at = p.created_at, updated_at = p.updated_at, deleted_at = p.deleted_at
+		FROM prompts p WHERE p.id = prompt_tags.prompt_id AND prompt_tags.prompt_id = ?`, promptID); err != nil {
+		return fmt.Errorf("sync tags of %s: %w", promptID, err)
 	}
 	return nil
 }
@@ -554,7 +744,7 @@ func saveDraft(ctx context.Context, tx *Tx, p *krowoc.Prompt, userID string) err
 		c.PromptText, p.ID, c.PromptText); err != nil {
 		return fmt.Errorf("update prompt text %s: %w", p.ID, err)
 	}
-	if err := writeTags(ctx, tx, p.ID, p.WorkspaceID, c.Tags); err != nil {
+	if err := writeTags(ctx, tx, p.ID, c.Tags); err != nil {
 		return err
 	}
 	return bumpPromptsRev(ctx, tx, p.WorkspaceID)
@@ -763,6 +953,9 @@ func (db *DB) DeletePrompt(ctx context.Context, id, userID string) error {
 		if _, err := tx.exec(ctx, `UPDATE prompts SET deleted_at = ?, updated_by = ? WHERE id = ?`, toMillis(tx.now), userID, id); err != nil {
 			return fmt.Errorf("delete prompt: %w", err)
 		}
+		if err := syncTags(ctx, tx, id); err != nil {
+			return err
+		}
 		if err := bumpPromptsRev(ctx, tx, p.WorkspaceID); err != nil {
 			return err
 		}
@@ -787,6 +980,9 @@ func (db *DB) UndeletePrompt(ctx context.Context, id, userID string, limit int) 
 		}
 		if _, err := tx.exec(ctx, `UPDATE prompts SET deleted_at = NULL, updated_by = ? WHERE id = ?`, userID, id); err != nil {
 			return fmt.Errorf("undelete prompt: %w", err)
+		}
+		if err := syncTags(ctx, tx, id); err != nil {
+			return err
 		}
 		p.DeletedAt = nil
 		return bumpPromptsRev(ctx, tx, p.WorkspaceID)
@@ -842,8 +1038,8 @@ type TagCount struct {
 
 // ListTags returns the tags used in a workspace, most used first.
 func (db *DB) ListTags(ctx context.Context, workspaceID string) ([]TagCount, error) {
-	rows, err := db.reader().query(ctx, `SELECT t.tag, COUNT(*) FROM prompt_tags t JOIN prompts p ON p.id = t.prompt_id
-		WHERE t.workspace_id = ? AND p.deleted_at IS NULL GROUP BY t.tag ORDER BY COUNT(*) DESC, t.tag LIMIT 500`, workspaceID)
+	rows, err := db.reader().query(ctx, `SELECT tag, COUNT(*) FROM prompt_tags
+		WHERE workspace_id = ? AND deleted_at IS NULL GROUP BY tag ORDER BY COUNT(*) DESC, tag LIMIT 500`, workspaceID)
 	if err != nil {
 		return nil, fmt.Errorf("list tags: %w", err)
 	}

@@ -180,10 +180,11 @@ func TestQuotaIsAtomic(t *testing.T) {
 			})
 		}
 		wg.Wait()
-		_, total, err := db.ListPrompts(ctx, store.PromptFilter{WorkspaceID: ws}, store.Page{})
+		all, err := db.ListPrompts(ctx, store.PromptFilter{WorkspaceID: ws}, store.Page{})
 		if err != nil {
 			t.Fatal(err)
 		}
+		total := all.Total
 		count, _ := db.CountOwnedPrompts(ctx, "free")
 		if total != 50 || count != 50 || refused != 15 {
 			t.Fatalf("after the race: %d prompts, count %d, %d refused; want 50, 50, 15", total, count, refused)
@@ -197,7 +198,8 @@ func TestQuotaIsAtomic(t *testing.T) {
 		}
 
 		// Deleting frees a place; restoring from the trash needs one.
-		list, _, _ := db.ListPrompts(ctx, store.PromptFilter{WorkspaceID: ws}, store.Page{PerPage: 2})
+		page, _ := db.ListPrompts(ctx, store.PromptFilter{WorkspaceID: ws}, store.Page{PerPage: 2})
+		list := page.Items
 		if err := db.DeletePrompt(ctx, list[0].ID, "free"); err != nil {
 			t.Fatal(err)
 		}
@@ -230,15 +232,15 @@ func TestListFiltersSearchAndSort(t *testing.T) {
 		ids := func(f store.PromptFilter) []string {
 			t.Helper()
 			f.WorkspaceID = ws
-			list, total, err := db.ListPrompts(ctx, f, store.Page{})
+			list, err := db.ListPrompts(ctx, f, store.Page{})
 			if err != nil {
 				t.Fatal(err)
 			}
-			if total != len(list) {
-				t.Fatalf("total %d != %d items", total, len(list))
+			if list.Total != len(list.Items) || list.TotalIsLowerBound {
+				t.Fatalf("total %d (lower bound %v) != %d items", list.Total, list.TotalIsLowerBound, len(list.Items))
 			}
 			out := []string{}
-			for _, p := range list {
+			for _, p := range list.Items {
 				out = append(out, p.ID)
 			}
 			return out
@@ -370,8 +372,8 @@ func TestExportImportRoundTrip(t *testing.T) {
 		// Over quota, nothing is written.
 		_, err = db.ImportPrompts(ctx, exported, store.ImportOptions{WorkspaceID: dst, UserID: "bob", Limit: 5, OnConflict: store.ImportCopy})
 		wantCode(t, err, krowoc.ECodeQuotaExceeded)
-		if _, total, _ := db.ListPrompts(ctx, store.PromptFilter{WorkspaceID: dst}, store.Page{}); total != 4 {
-			t.Fatalf("after refused import: %d prompts, want 4", total)
+		if list, _ := db.ListPrompts(ctx, store.PromptFilter{WorkspaceID: dst}, store.Page{}); list.Total != 4 {
+			t.Fatalf("after refused import: %d prompts, want 4", list.Total)
 		}
 	})
 }

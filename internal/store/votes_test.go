@@ -222,7 +222,8 @@ func TestListSortsByUsageAndVotes(t *testing.T) {
 		}
 
 		order := func(sort store.PromptSort, dir string) []string {
-			list, _, err := db.ListPrompts(ctx, store.PromptFilter{WorkspaceID: ws, Sort: sort, Order: dir}, store.Page{})
+			page, err := db.ListPrompts(ctx, store.PromptFilter{WorkspaceID: ws, Sort: sort, Order: dir}, store.Page{})
+			list := page.Items
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -245,7 +246,8 @@ func TestListSortsByUsageAndVotes(t *testing.T) {
 				t.Errorf("sort %s %s = %v, want %s", tt.sort, tt.dir, got, tt.want)
 			}
 		}
-		list, _, _ := db.ListPrompts(ctx, store.PromptFilter{WorkspaceID: ws, Sort: store.SortUsage}, store.Page{})
+		page, _ := db.ListPrompts(ctx, store.PromptFilter{WorkspaceID: ws, Sort: store.SortUsage}, store.Page{})
+		list := page.Items
 		if list[0].Executions != 3 || list[1].Votes != 2 {
 			t.Fatalf("summaries carry the counters: %+v", list)
 		}

@@ -37,6 +37,7 @@ import {
   filtersToQuery,
   hasActiveFilters,
   parseFilters,
+  promptPaging,
   type PromptFilters,
 } from "@/lib/prompt-filters";
 import { quotaFromError } from "@/lib/quota";
@@ -155,8 +156,7 @@ export function PromptLibrary() {
     replace({ tags: [], status: "", visibility: "", q: "" });
   };
 
-  const total = list.data?.total ?? 0;
-  const pages = Math.max(1, Math.ceil(total / PROMPTS_PER_PAGE));
+  const paging = list.data ? promptPaging(list.data) : null;
   const filtered = hasActiveFilters(filters);
 
   let body;
@@ -240,11 +240,9 @@ export function PromptLibrary() {
             </li>
           ))}
         </ul>
-        {pages > 1 ? (
+        {paging && (paging.pages > 1 || paging.hasNext || filters.page > 1) ? (
           <nav aria-label="Prompt pages" className="flex items-center justify-between text-sm">
-            <span className="text-muted-foreground">
-              Page {filters.page} of {pages} · {total} prompts
-            </span>
+            <span className="text-muted-foreground">{paging.label}</span>
             <div className="flex gap-2">
               <Button
                 variant="outline"
@@ -257,7 +255,7 @@ export function PromptLibrary() {
               <Button
                 variant="outline"
                 size="sm"
-                disabled={filters.page >= pages}
+                disabled={!paging.hasNext}
                 onClick={() => replace({ page: filters.page + 1 }, false)}
               >
                 Next

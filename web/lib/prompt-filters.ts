@@ -1,4 +1,5 @@
 import type { ListPromptsParams, PromptSort } from "@/lib/api";
+import { formatNumber } from "@/lib/format";
 import { normalizeTags, type PromptStatus, type Visibility } from "@/lib/validations/prompt";
 
 /** The prompt list's filter state; the URL query string holds all of it. */
@@ -87,5 +88,36 @@ export function filtersToParams(f: PromptFilters, workspace: string | undefined,
     deleted: f.trash,
     page: f.page,
     perPage,
+  };
+}
+
+/** What the prompt list's pager shows and allows. */
+export interface PromptPaging {
+  /** Pages the total accounts for (at least 1). */
+  pages: number;
+  hasNext: boolean;
+  /** "Page 2 of 7 · 130 prompts", or for a search past the count cap "Page 2 of 500+ · 10,000+ prompts". */
+  label: string;
+}
+
+/**
+ * Pages a prompt list. A search counts at most 10,000 matches and then says
+ * its total is a lower bound: the list goes on past the counted pages, so
+ * "Next" stays enabled while pages come back full.
+ */
+export function promptPaging(
+  list: { page: number; perPage: number; total: number; totalIsLowerBound: boolean; items: readonly unknown[] },
+): PromptPaging {
+  const { page, perPage, total, totalIsLowerBound } = list;
+  const pages = Math.max(1, Math.ceil(total / perPage));
+  if (!totalIsLowerBound) {
+    const count = total === 1 ? "1 prompt" : `${formatNumber(total)} prompts`;
+    return { pages, hasNext: page < pages, label: `Page ${page} of ${pages} · ${count}` };
+  }
+  const count = `${formatNumber(total)}+ prompts`;
+  return {
+    pages,
+    hasNext: page < pages || list.items.length >= perPage,
+    label: page <= pages ? `Page ${page} of ${formatNumber(pages)}+ · ${count}` : `Page ${page} · ${count}`,
   };
 }

@@ -38,6 +38,17 @@ func Run(t *testing.T, fn func(t *testing.T, db *store.DB)) {
 // test ends.
 func Open(tb testing.TB, d store.Dialect) *store.DB {
 	tb.Helper()
+	db := OpenEmpty(tb, d)
+	if _, err := db.Migrate(context.Background()); err != nil {
+		tb.Fatalf("migrate %s store: %v", d, err)
+	}
+	return db
+}
+
+// OpenEmpty opens a fresh store of dialect d without migrating it, for
+// tests of migrations; it is removed when the test ends.
+func OpenEmpty(tb testing.TB, d store.Dialect) *store.DB {
+	tb.Helper()
 	ctx := context.Background()
 	opts := store.Options{DataDir: tb.TempDir()}
 	var schema string
@@ -61,8 +72,5 @@ func Open(tb testing.TB, d store.Dialect) *store.DB {
 		}
 		_ = db.Close()
 	})
-	if _, err := db.Migrate(ctx); err != nil {
-		tb.Fatalf("migrate %s store: %v", d, err)
-	}
 	return db
 }

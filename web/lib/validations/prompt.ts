@@ -97,7 +97,9 @@ export const promptListSchema = z.object({
   items: z.array(promptSummarySchema),
   page: z.number().int(),
   perPage: z.number().int(),
+  /** Exact, except for a search past 10,000 matches (then totalIsLowerBound). */
   total: z.number().int(),
+  totalIsLowerBound: z.boolean().default(false),
 });
 export type PromptList = z.infer<typeof promptListSchema>;
 
