@@ -52,13 +52,9 @@ func executionRequestID(ctx context.Context, x *krowoc.Execution) string {
 	return logging.RequestID(ctx)
 }
 
-// emitExecutionFinished writes execution.completed for a succeeded
+// executionFinished is execution.completed for a succeeded
 // execution and execution.failed for any other outcome (failed, cancelled,
 // timed_out; the status says which), with usage, cost and timings.
-func emitExecutionFinished(ctx context.Context, tx *Tx, x *krowoc.Execution) error {
-	return tx.emitAll(ctx, []krowoc.EventDraft{executionFinished(x)}, []string{executionRequestID(ctx, x)})
-}
-
 func executionFinished(x *krowoc.Execution) krowoc.EventDraft {
 	eventType := krowoc.EventExecutionFailed
 	if x.Status == krowoc.ExecSucceeded {
