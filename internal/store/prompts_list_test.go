@@ -172,12 +172,13 @@ func TestTagRowsFollowEveryWrite(t *testing.T) {
 
 		// A fork lands in another workspace as a private draft with the tags.
 		bobWS := workspace(t, db, "bob")
-		fork, err := db.ForkPrompt(ctx, store.Fork{PromptID: b.ID, WorkspaceID: bobWS, UserID: "bob"})
+		_, err = db.ForkPrompt(ctx, store.Fork{PromptID: b.ID, WorkspaceID: bobWS, UserID: "bob"})
 		wantCode(t, err, krowoc.ECodeNotFound) // b was made private
 		if _, err := db.PublishPrompt(ctx, b.ID, "ada", krowoc.VisibilityPublic); err != nil {
 			t.Fatal(err)
 		}
-		if fork, err = db.ForkPrompt(ctx, store.Fork{PromptID: b.ID, WorkspaceID: bobWS, UserID: "bob"}); err != nil {
+		fork, err := db.ForkPrompt(ctx, store.Fork{PromptID: b.ID, WorkspaceID: bobWS, UserID: "bob"})
+		if err != nil {
 			t.Fatal(err)
 		}
 		wantTagRowsInStep(t, db, "forking")
