@@ -87,8 +87,6 @@ func openSQLite(ctx context.Context, dataDir string) (*DB, error) {
 
 	// Readers map the file and keep a larger page cache: list pages and
 	// searches touch many rows.
-	// Readers map the file and keep a larger page cache: list pages and
-	// searches touch many rows.
 	read, err := sql.Open("sqlite", dsn+"&_pragma=query_only(1)&_pragma=mmap_size(268435456)&_pragma=cache_size(-16384)")
 	if err != nil {
 		write.Close()
