@@ -1,9 +1,13 @@
 package store_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -19,8 +23,8 @@ import (
 // an execution: "usage" is FinishExecution itself; "baseline" runs the same
 // transaction without the usage rollups (the two UPDATEs FinishExecution
 // ran before them). The difference is the cost of recordUsage, commit
-// included. cpu-ns/op is the process's CPU time per finish (Postgres's own
-// work is in its server process and shows in ns/op only).
+// included. cpu-ns/op is the process's CPU time per finish; on Postgres,
+// pg-cpu-ns/op adds the server's own work when it runs on this machine.
 //
 // Two workloads: "busy" finishes all fall in one hour across 300
 // combinations of prompt, model and key, so nearly every finish adds to a
@@ -96,12 +100,45 @@ func benchmarkFinish(b *testing.B, d store.Dialect, sparse, usage bool) {
 func reportCPU(b *testing.B) func() {
 	var before syscall.Rusage
 	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &before)
+	serverBefore, server := postgresCPU()
 	return func() {
 		var after syscall.Rusage
 		_ = syscall.Getrusage(syscall.RUSAGE_SELF, &after)
 		cpu := after.Utime.Nano() + after.Stime.Nano() - before.Utime.Nano() - before.Stime.Nano()
 		b.ReportMetric(float64(cpu)/float64(b.N), "cpu-ns/op")
+		if serverAfter, ok := postgresCPU(); server && ok && os.Getenv("KROWOC_TEST_DATABASE_URL") != "" {
+			b.ReportMetric(float64(serverAfter-serverBefore)/float64(b.N), "pg-cpu-ns/op")
+		}
 	}
+}
+
+// postgresCPU returns the CPU time all local postgres processes have used
+// (the benchmark's database server when it runs on this machine), from
+// /proc; ok is false where that cannot be read.
+func postgresCPU() (ns int64, ok bool) {
+	stats, _ := filepath.Glob("/proc/[0-9]*/stat")
+	ticks := int64(0)
+	for _, path := range stats {
+		raw, err := os.ReadFile(path)
+		if err != nil {
+			continue
+		}
+		open, end := bytes.IndexByte(raw, '('), bytes.LastIndexByte(raw, ')')
+		if open < 0 || end < open || string(raw[open+1:end]) != "postgres" {
+			continue
+		}
+		// After the name: state is field 3; utime and stime are 14 and 15.
+		fields := strings.Fields(string(raw[end+1:]))
+		if len(fields) < 13 {
+			continue
+		}
+		utime, _ := strconv.ParseInt(fields[11], 10, 64)
+		stime, _ := strconv.ParseInt(fields[12], 10, 64)
+		ticks += utime + stime
+		ok = true
+	}
+	// Linux reports these in USER_HZ, 100 per second on every platform Go runs on.
+	return ticks * int64(10*time.Millisecond), ok
 }
 
 // finishWithoutUsage is FinishExecution's transaction without the usage
