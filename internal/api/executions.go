@@ -370,11 +370,17 @@ func (s *Server) executeIn(e *core.RequestEvent, p *krowoc.Prompt, workspaceID s
 		}
 	}
 	errs := make([]error, len(preps))
-	var wg sync.WaitGroup
-	for i, prep := range preps {
-		wg.Go(func() { errs[i] = s.run(e.Request.Context(), prep, emit) })
+	if len(preps) == 1 {
+		// One model runs on the request's goroutine: a stream in flight
+		// costs one goroutine stack less.
+		errs[0] = s.run(e.Request.Context(), preps[0], emit)
+	} else {
+		var wg sync.WaitGroup
+		for i, prep := range preps {
+			wg.Go(func() { errs[i] = s.run(e.Request.Context(), prep, emit) })
+		}
+		wg.Wait()
 	}
-	wg.Wait()
 
 	if emit != nil {
 		return nil

@@ -152,6 +152,10 @@ func NewHTTPClient() *http.Client {
 	t.MaxIdleConnsPerHost = 512
 	t.IdleConnTimeout = 90 * time.Second
 	t.DialContext = (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext
+	// Each open connection keeps a read and a write buffer; requests and
+	// stream chunks are small, so 2 KiB each (the default is 4) keeps
+	// memory per stream in flight down. Longer lines still read whole.
+	t.ReadBufferSize, t.WriteBufferSize = 2<<10, 2<<10
 	return &http.Client{Transport: t}
 }
 
