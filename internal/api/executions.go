@@ -408,12 +408,13 @@ type emitFunc func(name string, data map[string]any)
 func (s *Server) run(reqCtx context.Context, prep *prepared, emit emitFunc) error {
 	x := prep.exec
 	if emit = tagged(x, emit); emit != nil {
-		emit = afterStart(prep.start, x, emit)
+		emit = afterStart(x, emit)
 	}
 	// POST /executions/{id}/cancel stops the call through the live runs.
 	ctx, cancel := context.WithCancel(reqCtx)
 	defer cancel()
 	s.live.register(x.ID, cancel)
+	s.live.starting(x.ID, prep.start)
 	defer s.live.unregister(x.ID)
 	callErr := s.call(ctx, prep, emit, maxRetries)
 	if reqCtx.Err() == nil && ctx.Err() != nil {
@@ -432,17 +433,14 @@ func (s *Server) run(reqCtx context.Context, prep *prepared, emit emitFunc) erro
 }
 
 // afterStart returns emit preceded by the start event, sent before the first
-// other event once the start record is committed: a client told that an
-// execution started can find it. The provider call runs meanwhile, so the
-// write does not delay the first token.
-func afterStart(start *store.Pending, x *krowoc.Execution, emit emitFunc) emitFunc {
+// other event without waiting for the start record's commit, so a busy
+// writer never delays the first token. A request about the execution in
+// this process waits for that commit (liveRuns.awaitStart), so a client
+// told that an execution started finds it.
+func afterStart(x *krowoc.Execution, emit emitFunc) emitFunc {
 	var once sync.Once
 	return func(name string, data map[string]any) {
-		once.Do(func() {
-			if start.Wait(context.Background()) == nil {
-				emit("start", map[string]any{"promptVersion": x.PromptVersion})
-			}
-		})
+		once.Do(func() { emit("start", map[string]any{"promptVersion": x.PromptVersion}) })
 		emit(name, data)
 	}
 }
@@ -625,7 +623,9 @@ func (s *Server) handleListExecutions(e *core.RequestEvent) error {
 }
 
 func (s *Server) executionFor(e *core.RequestEvent, action krowoc.Action) (*krowoc.Execution, error) {
-	x, err := s.db.GetExecution(e.Request.Context(), e.Request.PathValue("id"))
+	id := e.Request.PathValue("id")
+	s.live.awaitStart(e.Request.Context(), id)
+	x, err := s.db.GetExecution(e.Request.Context(), id)
 	if err != nil {
 		return nil, err
 	}

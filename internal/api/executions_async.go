@@ -284,11 +284,32 @@ type liveEvent struct {
 type liveRuns struct {
 	mu      sync.Mutex
 	cancels map[string]context.CancelFunc
+	starts  map[string]*store.Pending
 	subs    map[string]map[chan liveEvent]struct{}
 }
 
 func newLiveRuns() *liveRuns {
-	return &liveRuns{cancels: map[string]context.CancelFunc{}, subs: map[string]map[chan liveEvent]struct{}{}}
+	return &liveRuns{cancels: map[string]context.CancelFunc{}, starts: map[string]*store.Pending{},
+		subs: map[string]map[chan liveEvent]struct{}{}}
+}
+
+// starting notes that id's start record is on its way (start), so that a
+// request about id in this process waits for it instead of missing it.
+func (l *liveRuns) starting(id string, start *store.Pending) {
+	l.mu.Lock()
+	l.starts[id] = start
+	l.mu.Unlock()
+}
+
+// awaitStart waits until id's start record, if this process is writing
+// it, is committed.
+func (l *liveRuns) awaitStart(ctx context.Context, id string) {
+	l.mu.Lock()
+	start := l.starts[id]
+	l.mu.Unlock()
+	if start != nil {
+		_ = start.Wait(ctx)
+	}
 }
 
 // register marks id as running here, stoppable with cancel, and returns the
@@ -303,6 +324,7 @@ func (l *liveRuns) register(id string, cancel context.CancelFunc) emitFunc {
 func (l *liveRuns) unregister(id string) {
 	l.mu.Lock()
 	delete(l.cancels, id)
+	delete(l.starts, id)
 	l.mu.Unlock()
 }
 

@@ -1,7 +1,10 @@
 package api_test
 
 import (
+	"bufio"
 	"context"
+	"encoding/json"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -351,5 +354,75 @@ func TestModelsMarkUsable(t *testing.T) {
 		if x.(map[string]any)["usable"] == true {
 			t.Fatalf("bob has no keys but %v is usable", x)
 		}
+	}
+}
+
+// TestStartBeforeItsRecord: a stream's start event (and its first tokens)
+// does not wait for the start record's commit, and a request about the
+// execution in the same process waits for that commit instead of missing
+// the run.
+func TestStartBeforeItsRecord(t *testing.T) {
+	e := newExecEnv(t, store.SQLite)
+	p := createPrompt(t, e.env, e.tok, map[string]any{"title": "T", "promptText": "slow one two three four five"})
+	srv := httptest.NewServer(e.handler)
+	t.Cleanup(srv.Close)
+
+	// Hold the one write connection, so no start record can be committed.
+	held, release := make(chan struct{}), make(chan struct{})
+	go func() {
+		_ = e.db.Update(context.Background(), func(*store.Tx) error {
+			close(held)
+			<-release
+			return nil
+		})
+	}()
+	<-held
+	released := false
+	defer func() {
+		if !released {
+			close(release)
+		}
+	}()
+
+	e.sim.Sim.PushFaults(llmsim.FaultSlowChunks)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, "POST", srv.URL+"/api/v1/prompts/"+p["id"].(string)+"/executions", strings.NewReader(`{"model":"openai:gpt-4o-mini"}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "text/event-stream")
+	req.Header.Set("Authorization", "Bearer "+e.tok)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	lines := bufio.NewScanner(resp.Body)
+	var start map[string]any
+	for lines.Scan() && start == nil {
+		if lines.Text() == "event: start" && lines.Scan() {
+			if err := json.Unmarshal([]byte(strings.TrimPrefix(lines.Text(), "data: ")), &start); err != nil {
+				t.Fatalf("start event: %v", err)
+			}
+		}
+	}
+	if start == nil {
+		t.Fatal("no start event while the writer was held")
+	}
+	id := start["executionId"].(string)
+
+	got := make(chan response)
+	go func() { got <- e.do("GET", "/api/v1/executions/"+id, e.tok, nil) }()
+	select {
+	case r := <-got:
+		t.Fatalf("answered before the start record was written: %d %s", r.status, r.body)
+	case <-time.After(100 * time.Millisecond):
+	}
+	close(release)
+	released = true
+	if r := <-got; r.status != 200 || r.json(t)["status"] != "running" {
+		t.Fatalf("GET after the commit: %d %s", r.status, r.body)
+	}
+	if r := e.do("POST", "/api/v1/executions/"+id+"/cancel", e.tok, nil); r.status != 200 {
+		t.Fatalf("cancel: %d %s", r.status, r.body)
 	}
 }
