@@ -77,7 +77,11 @@ func openSQLite(ctx context.Context, dataDir string) (*DB, error) {
 	dsn := "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)" +
 		"&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
 
-	write, err := sql.Open("sqlite", dsn)
+	// The writer keeps 16 MiB of pages too (SQLite's default is 2 MiB): a
+	// batch of runs touches executions, events and usage rows, and with the
+	// default the page cache churned on every batch
+	// (BenchmarkRecorder: 81 -> 62 µs per finish with usage).
+	write, err := sql.Open("sqlite", dsn+"&_pragma=cache_size(-16384)")
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
