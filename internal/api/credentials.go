@@ -97,6 +97,9 @@ func (s *Server) validateCredential(in *credentialInput) error {
 	case in.BaseURL != "":
 		if u, err := url.Parse(in.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil {
 			v.Add("baseUrl", "invalid", "The base URL must be an http(s) URL without credentials.")
+		} else if !s.opts.AllowedBaseURLs.Allows(in.BaseURL) {
+			v.Add("baseUrl", "outside_allow_list", "This server calls only base URLs under: "+
+				strings.Join(s.opts.AllowedBaseURLs.Prefixes(), ", ")+" (set by its operator).")
 		}
 	}
 	return v.Err()
@@ -169,6 +172,9 @@ func (s *Server) handleVerifyCredential(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
+	if err := s.checkBaseURL(c); err != nil {
+		return err
+	}
 	key, err := s.db.CredentialKey(e.Request.Context(), s.secrets, c.ID)
 	if err != nil {
 		return err
@@ -220,4 +226,15 @@ func (s *Server) provider(id string) (provider.Provider, error) {
 	}
 	s.providers[id] = p
 	return p, nil
+}
+
+// checkBaseURL refuses a key whose base URL the server's allow-list
+// (KROWOC_ALLOWED_BASE_URLS) does not cover, before any call: a key added
+// before the list was set, or under another one.
+func (s *Server) checkBaseURL(c *krowoc.Credential) error {
+	if c.BaseURL == "" || s.opts.AllowedBaseURLs.Allows(c.BaseURL) {
+		return nil
+	}
+	return &krowoc.Error{Code: krowoc.ECodeBaseURLNotAllowed,
+		Message: fmt.Sprintf("The key %q points at a base URL this server may not call; its operator limits them (KROWOC_ALLOWED_BASE_URLS).", c.Label)}
 }

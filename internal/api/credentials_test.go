@@ -8,6 +8,8 @@ import (
 	"github.com/krowoc/krowoc/internal/api"
 	"github.com/krowoc/krowoc/internal/krowoc"
 	"github.com/krowoc/krowoc/internal/llmsim"
+	"github.com/krowoc/krowoc/internal/provider"
+	"github.com/krowoc/krowoc/internal/secret"
 	"github.com/krowoc/krowoc/internal/store"
 	"github.com/krowoc/krowoc/internal/store/storetest"
 )
@@ -125,5 +127,51 @@ func TestCredentialValidationAndAccess(t *testing.T) {
 			body = map[string]any{"label": "pwned"}
 		}
 		wantProblem(t, e.do(call.method, call.path, stranger, body), 404, "not_found")
+	}
+}
+
+// TestBaseURLAllowList: with KROWOC_ALLOWED_BASE_URLS set, an
+// OpenAI-compatible key outside the list is refused when added, and a key
+// stored before the list was set is refused before any call, for runs and
+// for verification.
+func TestBaseURLAllowList(t *testing.T) {
+	keys, _ := secret.New(secret.NewMasterKey())
+	sim := llmsim.NewServer(llmsim.Options{APIKey: simKey})
+	t.Cleanup(sim.Close)
+	policy, err := provider.NewURLPolicy([]string{sim.OpenAIBaseURL()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newEnvWith(t, store.SQLite, func(o *api.Options) { o.Secrets, o.AllowedBaseURLs = keys, policy })
+	owner, tok := e.user("ada@example.com")
+
+	wantProblem(t, e.do("POST", "/api/v1/credentials", tok, map[string]any{"provider": "openai-compatible", "label": "metadata",
+		"key": "k", "baseUrl": "http://169.254.169.254/latest"}), 400, "validation_failed")
+	allowed := e.do("POST", "/api/v1/credentials", tok, map[string]any{"provider": "openai-compatible", "label": "sim",
+		"key": simKey, "baseUrl": sim.OpenAIBaseURL()})
+	if allowed.status != 201 {
+		t.Fatalf("allowed base URL: %d %s", allowed.status, allowed.body)
+	}
+	if r := e.do("POST", "/api/v1/credentials/"+allowed.json(t)["id"].(string)+"/verify", tok, nil); r.status != 200 || r.json(t)["verifyStatus"] != "ok" {
+		t.Fatalf("verify an allowed key: %d %s", r.status, r.body)
+	}
+
+	// A key stored before the list was set (written to the store directly).
+	ws, err := e.db.EnsurePersonalWorkspace(context.Background(), owner, "ada")
+	if err != nil {
+		t.Fatal(err)
+	}
+	old, err := e.db.CreateCredential(context.Background(), keys, store.NewCredential{WorkspaceID: ws.ID, UserID: owner,
+		Provider: "openai-compatible", Label: "old", BaseURL: "http://10.0.0.1:8000/v1", Key: "k"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantProblem(t, e.do("POST", "/api/v1/credentials/"+old.ID+"/verify", tok, nil), 422, "base_url_not_allowed")
+	p := createPrompt(t, e, tok, map[string]any{"title": "T", "promptText": "hello"})
+	before := sim.Sim.Requests()
+	wantProblem(t, e.do("POST", "/api/v1/prompts/"+p["id"].(string)+"/executions", tok,
+		map[string]any{"model": "openai-compatible:llama3", "credentialId": old.ID}), 422, "base_url_not_allowed")
+	if sim.Sim.Requests() != before {
+		t.Fatal("a refused key reached a provider")
 	}
 }

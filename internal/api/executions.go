@@ -179,6 +179,9 @@ func (s *Server) planRun(e *core.RequestEvent, p *krowoc.Prompt, workspaceID str
 // buildCall turns a rendered prompt into a provider request with the key of
 // cred, ready to send.
 func (s *Server) buildCall(ctx context.Context, model, text string, params krowoc.Params, cred *krowoc.Credential) (*prepared, error) {
+	if err := s.checkBaseURL(cred); err != nil {
+		return nil, err
+	}
 	key, err := s.db.CredentialKey(ctx, s.secrets, cred.ID)
 	if err != nil {
 		return nil, err

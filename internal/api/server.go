@@ -42,6 +42,9 @@ type Options struct {
 	Secrets *secret.Keyring
 	// ProviderBaseURLs override providers' default endpoints by provider id.
 	ProviderBaseURLs map[string]string
+	// AllowedBaseURLs limits the base URLs of OpenAI-compatible keys (the
+	// zero value allows any http(s) URL).
+	AllowedBaseURLs provider.URLPolicy
 	// ExecutionTimeout bounds a whole provider call (default 30 s);
 	// FirstTokenTimeout bounds the wait for a stream's first token
 	// (default 30 s).

@@ -272,6 +272,7 @@ func (p *program) startBackend(db *store.DB, work bool) (*backend, error) {
 			Catalog:             models,
 			Secrets:             keys,
 			ProviderBaseURLs:    p.cfg.ProviderBaseURLs,
+			AllowedBaseURLs:     p.cfg.AllowedBaseURLs,
 			ExecutionTimeout:    p.cfg.ExecutionTimeout,
 			FirstTokenTimeout:   p.cfg.FirstTokenTimeout,
 			ExecutionsPerMinute: runsPerMinute(p.cfg.RunsPerMinute),

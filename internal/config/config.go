@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/krowoc/krowoc/internal/events"
+	"github.com/krowoc/krowoc/internal/provider"
 	"github.com/krowoc/krowoc/internal/secret"
 	"github.com/krowoc/krowoc/internal/store"
 )
@@ -46,6 +47,10 @@ type Config struct {
 	// provider id (KROWOC_OPENAI_BASE_URL, KROWOC_ANTHROPIC_BASE_URL,
 	// KROWOC_GEMINI_BASE_URL): corporate proxies, and the simulator in tests.
 	ProviderBaseURLs map[string]string
+	// AllowedBaseURLs, when set, are the only URL prefixes that the base
+	// URLs of OpenAI-compatible keys may use (KROWOC_ALLOWED_BASE_URLS,
+	// comma-separated); empty allows any http(s) URL.
+	AllowedBaseURLs provider.URLPolicy
 	// ExecutionTimeout bounds a whole provider call (KROWOC_EXECUTION_TIMEOUT);
 	// FirstTokenTimeout bounds the wait for a stream's first token
 	// (KROWOC_FIRST_TOKEN_TIMEOUT).
@@ -194,6 +199,19 @@ func Load(getenv func(string) string) (Config, error) {
 			return c, &SettingError{name, fmt.Sprintf("must be an http(s) URL, got %q", v)}
 		}
 		c.ProviderBaseURLs[provider] = v
+	}
+	if v := getenv("KROWOC_ALLOWED_BASE_URLS"); v != "" {
+		var prefixes []string
+		for _, prefix := range strings.Split(v, ",") {
+			if prefix = strings.TrimSpace(prefix); prefix != "" {
+				prefixes = append(prefixes, prefix)
+			}
+		}
+		policy, err := provider.NewURLPolicy(prefixes)
+		if err != nil {
+			return c, &SettingError{"KROWOC_ALLOWED_BASE_URLS", "must be comma-separated URL prefixes such as https://openrouter.ai/api,http://ollama.internal:11434: " + err.Error()}
+		}
+		c.AllowedBaseURLs = policy
 	}
 	if err := c.loadEvents(getenv); err != nil {
 		return c, err

@@ -36,12 +36,14 @@ func TestLoadValues(t *testing.T) {
 
 		"KROWOC_BATCH_WORKSPACE_CONCURRENCY": "16",
 		"KROWOC_BATCH_KEY_CONCURRENCY":       "2",
+		"KROWOC_ALLOWED_BASE_URLS":           " https://openrouter.ai/api, http://ollama.internal:11434 ,",
 	}))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !c.JSONLogs() || c.LogLevel != slog.LevelDebug || c.HTTPAddr != "0.0.0.0:9000" || c.DatabaseURL == "" ||
-		c.BatchWorkspaceConcurrency != 16 || c.BatchKeyConcurrency != 2 {
+		c.BatchWorkspaceConcurrency != 16 || c.BatchKeyConcurrency != 2 ||
+		!c.AllowedBaseURLs.Allows("https://openrouter.ai/api/v1") || c.AllowedBaseURLs.Allows("http://10.0.0.1/v1") {
 		t.Fatalf("config = %+v", c)
 	}
 }
@@ -59,6 +61,8 @@ func TestLoadRejectsBadValues(t *testing.T) {
 		{"KROWOC_MAX_BODY_BYTES", "lots"},
 		{"KROWOC_MASTER_KEY", "hunter2"},
 		{"KROWOC_OPENAI_BASE_URL", "ftp://proxy"},
+		{"KROWOC_ALLOWED_BASE_URLS", "https://openrouter.ai/api,ftp://files"},
+		{"KROWOC_ALLOWED_BASE_URLS", "https://relay:hunter2@proxy.internal"},
 		{"KROWOC_EXECUTION_TIMEOUT", "forever"},
 		{"KROWOC_FIRST_TOKEN_TIMEOUT", "1ms"},
 		{"KROWOC_BATCH_WORKSPACE_CONCURRENCY", "0"},

@@ -19,6 +19,9 @@ const (
 	ECodeModelNotAllowed  = "model_not_allowed"
 	ECodeMissingVariables = "missing_variables"
 	ECodeNoCredential     = "no_credential"
+	// ECodeBaseURLNotAllowed means the key's base URL is outside the
+	// server's allow-list (KROWOC_ALLOWED_BASE_URLS).
+	ECodeBaseURLNotAllowed = "base_url_not_allowed"
 	// ECodeUpstream means the provider call failed; the problem names the
 	// execution and the reason (provider_auth, provider_rate_limited, …).
 	ECodeUpstream = "upstream_failed"

@@ -26,6 +26,7 @@ package provider
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -156,7 +157,20 @@ func NewHTTPClient() *http.Client {
 	// stream chunks are small, so 2 KiB each (the default is 4) keeps
 	// memory per stream in flight down. Longer lines still read whole.
 	t.ReadBufferSize, t.WriteBufferSize = 2<<10, 2<<10
-	return &http.Client{Transport: t}
+	return &http.Client{Transport: t, CheckRedirect: sameHostRedirects}
+}
+
+// sameHostRedirects follows a provider's redirects only within the host
+// first called: provider APIs do not send callers elsewhere, and a base URL
+// on the operator's allow-list must not lead the server to another host.
+func sameHostRedirects(req *http.Request, via []*http.Request) error {
+	if len(via) >= 5 {
+		return errors.New("stopped after 5 redirects")
+	}
+	if !strings.EqualFold(req.URL.Host, via[0].URL.Host) {
+		return fmt.Errorf("refused a redirect from %s to another host", via[0].URL.Host)
+	}
+	return nil
 }
 
 // baseURL picks the per-call base URL, then the configured one, then def.
