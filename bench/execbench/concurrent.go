@@ -57,19 +57,19 @@ func runConcurrent(cfg config) error {
 		return err
 	}
 	words := int(cfg.hold/cfg.pace) + 1
-	b, err := setup(cfg.bin, llmsim.Options{Pace: cfg.pace, Reply: pacedReply(words)})
+	b, err := setup(cfg, llmsim.Options{Pace: cfg.pace, Reply: pacedReply(words)})
 	if err != nil {
 		return err
 	}
 	defer b.close()
 	var dials atomic.Int64
-	tr := &http.Transport{
+	tr := b.transport(&http.Transport{
 		MaxIdleConnsPerHost: cfg.streams + 64, // a worker's next stream reuses its connection
 		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
 			dials.Add(1)
 			return (&net.Dialer{}).DialContext(ctx, network, addr)
 		},
-	}
+	})
 	defer tr.CloseIdleConnections()
 	c := &http.Client{Transport: tr}
 

@@ -23,6 +23,8 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/tls"
+	"encoding/pem"
 	"flag"
 	"fmt"
 	"io"
@@ -57,6 +59,7 @@ type config struct {
 	hold     time.Duration // how long a paced stream stays open
 	rounds   int           // concurrent: streams each worker runs back to back
 	samples  int           // memory: samples per state
+	tls      bool          // the simulator serves HTTPS with HTTP/2
 }
 
 func main() {
@@ -69,6 +72,7 @@ func main() {
 	flag.DurationVar(&cfg.hold, "hold", 10*time.Second, "concurrent: how long each stream stays open (reply words = hold/pace + 1)")
 	flag.IntVar(&cfg.rounds, "rounds", 4, "concurrent: streams each of the -streams workers runs back to back; the first round ramps up and is not counted")
 	flag.IntVar(&cfg.samples, "samples", 9, "memory: samples of the server's memory per state (the median is reported)")
+	flag.BoolVar(&cfg.tls, "upstream-tls", false, "the simulator serves HTTPS with HTTP/2, as the providers do (Krowoc trusts its certificate through SSL_CERT_FILE)")
 	flag.Parse()
 
 	modes := map[string]bool{}
@@ -88,6 +92,9 @@ func main() {
 		os.Exit(2)
 	}
 	fmt.Printf("execbench %s  (load average at start: %s)\n", time.Now().Format(time.DateTime), loadavg())
+	if cfg.tls {
+		fmt.Println("upstream: the simulator serves HTTPS with HTTP/2")
+	}
 	for _, m := range []struct {
 		name string
 		run  func(config) error
@@ -112,11 +119,13 @@ type bench struct {
 	promptID string
 	warmID   string       // a prompt the simulator answers with one word
 	simConns atomic.Int64 // connections the simulator accepted
+	simTLS   *tls.Config  // trusts the simulator's certificate, when it serves HTTPS
+	certFile string       // that certificate, for the server (SSL_CERT_FILE)
 }
 
-// setup starts a simulator with opts and a server pointed at it, and
-// creates what an execution needs.
-func setup(bin string, opts llmsim.Options) (*bench, error) {
+// setup starts a simulator with opts (serving HTTPS with HTTP/2 when
+// cfg.tls) and a server pointed at it, and creates what an execution needs.
+func setup(cfg config, opts llmsim.Options) (*bench, error) {
 	opts.APIKey = key
 	b := &bench{}
 	ts := httptest.NewUnstartedServer(llmsim.New(opts))
@@ -125,11 +134,34 @@ func setup(bin string, opts llmsim.Options) (*bench, error) {
 			b.simConns.Add(1)
 		}
 	}
-	ts.Start()
+	var env []string
+	if cfg.tls {
+		ts.EnableHTTP2 = true
+		ts.StartTLS()
+		b.simTLS = ts.Client().Transport.(*http.Transport).TLSClientConfig
+		cert, err := os.CreateTemp("", "execbench-sim-*.pem")
+		if err != nil {
+			ts.Close()
+			return nil, err
+		}
+		b.certFile = cert.Name() // the server reads it at its first call; removed by close
+		if err := pem.Encode(cert, &pem.Block{Type: "CERTIFICATE", Bytes: ts.Certificate().Raw}); err != nil {
+			ts.Close()
+			os.Remove(b.certFile)
+			return nil, err
+		}
+		cert.Close()
+		env = append(env, "SSL_CERT_FILE="+cert.Name())
+	} else {
+		ts.Start()
+	}
 	b.sim = &llmsim.Server{Server: ts, Sim: ts.Config.Handler.(*llmsim.Simulator)}
-	srv, err := benchkit.Start(bin, "KROWOC_OPENAI_BASE_URL="+b.sim.OpenAIBaseURL())
+	srv, err := benchkit.Start(cfg.bin, append(env, "KROWOC_OPENAI_BASE_URL="+b.sim.OpenAIBaseURL())...)
 	if err != nil {
 		b.sim.Close()
+		if b.certFile != "" {
+			os.Remove(b.certFile)
+		}
 		return nil, err
 	}
 	b.srv = srv
@@ -138,6 +170,15 @@ func setup(bin string, opts llmsim.Options) (*bench, error) {
 		return nil, err
 	}
 	return b, nil
+}
+
+// transport returns t, made to trust the simulator and speak HTTP/2 to it
+// when it serves HTTPS.
+func (b *bench) transport(t *http.Transport) *http.Transport {
+	if b.simTLS != nil {
+		t.TLSClientConfig, t.ForceAttemptHTTP2 = b.simTLS.Clone(), true
+	}
+	return t
 }
 
 func (b *bench) create() (err error) {
@@ -157,6 +198,9 @@ func (b *bench) create() (err error) {
 func (b *bench) close() {
 	b.srv.Stop()
 	b.sim.Close()
+	if b.certFile != "" {
+		os.Remove(b.certFile)
+	}
 }
 
 // pacedReply returns a Reply of words words (one chunk each), except for
@@ -234,12 +278,12 @@ func stream(c *http.Client, req *http.Request, isText func([]byte) bool, first f
 
 // runSingle times the first text event of one stream at a time.
 func runSingle(cfg config) error {
-	b, err := setup(cfg.bin, llmsim.Options{})
+	b, err := setup(cfg, llmsim.Options{})
 	if err != nil {
 		return err
 	}
 	defer b.close()
-	c := b.srv.Client
+	c := &http.Client{Transport: b.transport(&http.Transport{MaxIdleConnsPerHost: 64})}
 	direct := func() (time.Duration, error) {
 		return stream(c, b.directRequest(context.Background()), directText, nil)
 	}
@@ -287,7 +331,7 @@ func runCPU(cfg config) error {
 }
 
 func cpuRun(cfg config, latency time.Duration, clients int) (cpu, wall time.Duration, err error) {
-	b, err := setup(cfg.bin, llmsim.Options{Latency: latency})
+	b, err := setup(cfg, llmsim.Options{Latency: latency})
 	if err != nil {
 		return 0, 0, err
 	}

@@ -91,7 +91,7 @@ func runMemory(cfg config) error {
 		return err
 	}
 	words := int(memoryHold/cfg.pace) + 1
-	b, err := setup(cfg.bin, llmsim.Options{Pace: cfg.pace, Reply: pacedReply(words)})
+	b, err := setup(cfg, llmsim.Options{Pace: cfg.pace, Reply: pacedReply(words)})
 	if err != nil {
 		return err
 	}
