@@ -44,6 +44,26 @@ func BenchmarkFinishExecution(b *testing.B) {
 	}
 }
 
+// startedRun starts a run of prompt in workspace wsID on a random model and
+// key, and gives it a random outcome (one in 20 fails) ready to record.
+func startedRun(b *testing.B, db *store.DB, r *rand.Rand, wsID, prompt string) *krowoc.Execution {
+	models := []string{"openai:gpt-4o-mini", "openai:gpt-4o", "anthropic:claude-haiku-4-5"}
+	model := models[r.IntN(len(models))]
+	x := &krowoc.Execution{WorkspaceID: wsID, UserID: "ada", PromptID: prompt,
+		Model: model, Provider: model[:strings.IndexByte(model, ':')], CredentialID: fmt.Sprint("key-", r.IntN(2))}
+	if err := db.StartExecution(context.Background(), x); err != nil {
+		b.Fatal(err)
+	}
+	latency, ttft := 200+r.Int64N(3000), 50+r.Int64N(500)
+	x.Status, x.LatencyMillis, x.TTFTMillis = krowoc.ExecSucceeded, &latency, &ttft
+	if r.IntN(20) == 0 {
+		x.Status, x.ErrorCode = krowoc.ExecFailed, "provider_rate_limited"
+	}
+	x.Usage = krowoc.Usage{InputTokens: r.Int64N(2000), OutputTokens: r.Int64N(500)}
+	x.CostMicros = r.Int64N(5000)
+	return x
+}
+
 func benchmarkFinish(b *testing.B, d store.Dialect, sparse, usage bool) {
 	ctx := context.Background()
 	db := storetest.Open(b, d)
@@ -52,7 +72,6 @@ func benchmarkFinish(b *testing.B, d store.Dialect, sparse, usage bool) {
 		b.Fatal(err)
 	}
 	r := rand.New(rand.NewPCG(1, 2))
-	models := []string{"openai:gpt-4o-mini", "openai:gpt-4o", "anthropic:claude-haiku-4-5"}
 	start := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
 	xs := make([]*krowoc.Execution, b.N)
 	for i := range xs {
@@ -62,20 +81,7 @@ func benchmarkFinish(b *testing.B, d store.Dialect, sparse, usage bool) {
 			at, prompt = start.Add(time.Duration(i%2000)*time.Hour), fmt.Sprint("prompt-", i)
 		}
 		db.Now = func() time.Time { return at }
-		model := models[r.IntN(len(models))]
-		x := &krowoc.Execution{WorkspaceID: ws.ID, UserID: "ada", PromptID: prompt,
-			Model: model, Provider: model[:strings.IndexByte(model, ':')], CredentialID: fmt.Sprint("key-", r.IntN(2))}
-		if err := db.StartExecution(ctx, x); err != nil {
-			b.Fatal(err)
-		}
-		latency, ttft := 200+r.Int64N(3000), 50+r.Int64N(500)
-		x.Status, x.LatencyMillis, x.TTFTMillis = krowoc.ExecSucceeded, &latency, &ttft
-		if r.IntN(20) == 0 {
-			x.Status, x.ErrorCode = krowoc.ExecFailed, "provider_rate_limited"
-		}
-		x.Usage = krowoc.Usage{InputTokens: r.Int64N(2000), OutputTokens: r.Int64N(500)}
-		x.CostMicros = r.Int64N(5000)
-		xs[i] = x
+		xs[i] = startedRun(b, db, r, ws.ID, prompt)
 	}
 	b.ResetTimer()
 	defer reportCPU(b)()
@@ -189,27 +195,13 @@ func benchmarkRecorder(b *testing.B, d store.Dialect, sparse, usage bool) {
 		b.Fatal(err)
 	}
 	r := rand.New(rand.NewPCG(1, 2))
-	models := []string{"openai:gpt-4o-mini", "openai:gpt-4o", "anthropic:claude-haiku-4-5"}
 	xs := make([]*krowoc.Execution, b.N)
 	for i := range xs {
 		prompt := fmt.Sprint("prompt-", r.IntN(50))
 		if sparse {
 			prompt = fmt.Sprint("prompt-", i)
 		}
-		model := models[r.IntN(len(models))]
-		x := &krowoc.Execution{WorkspaceID: ws.ID, UserID: "ada", PromptID: prompt,
-			Model: model, Provider: model[:strings.IndexByte(model, ':')], CredentialID: fmt.Sprint("key-", r.IntN(2))}
-		if err := db.StartExecution(ctx, x); err != nil {
-			b.Fatal(err)
-		}
-		latency, ttft := 200+r.Int64N(3000), 50+r.Int64N(500)
-		x.Status, x.LatencyMillis, x.TTFTMillis = krowoc.ExecSucceeded, &latency, &ttft
-		if r.IntN(20) == 0 {
-			x.Status, x.ErrorCode = krowoc.ExecFailed, "provider_rate_limited"
-		}
-		x.Usage = krowoc.Usage{InputTokens: r.Int64N(2000), OutputTokens: r.Int64N(500)}
-		x.CostMicros = r.Int64N(5000)
-		xs[i] = x
+		xs[i] = startedRun(b, db, r, ws.ID, prompt)
 	}
 	next := make(chan *krowoc.Execution)
 	errs := make(chan error, concurrency)
