@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
+	"github.com/krowoc/krowoc/internal/krowoc"
 	"github.com/krowoc/krowoc/internal/secret"
 	"github.com/krowoc/krowoc/internal/store"
 	"github.com/krowoc/krowoc/internal/store/storetest"
@@ -76,6 +78,39 @@ func TestResealCredentials(t *testing.T) {
 			key, err := db.CredentialKey(ctx, after, id)
 			if err != nil || key != "sk-ant-"+string(rune('a'+i))+"xyz9" {
 				t.Fatalf("key %d after rotation = %q, %v", i, key, err)
+			}
+		}
+	})
+}
+
+// A finished run marks the key it used, and only that key, as used then.
+func TestFinishMarksTheKeyUsed(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		keys, _ := secret.New(secret.NewMasterKey())
+		ws := workspace(t, db, "ada")
+		used, err := db.CreateCredential(ctx, keys, store.NewCredential{WorkspaceID: ws, UserID: "ada", Provider: "openai", Label: "used", Key: "sk-used-1111"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		idle, err := db.CreateCredential(ctx, keys, store.NewCredential{WorkspaceID: ws, UserID: "ada", Provider: "openai", Label: "idle", Key: "sk-idle-2222"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		startedAt := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
+		finishedAt := startedAt.Add(100 * time.Millisecond) // its latency
+		record(t, db, ws, run{at: startedAt, prompt: "prompt-a", model: "openai:gpt-4o", cred: used.ID,
+			status: krowoc.ExecSucceeded, latency: ms(100), ttft: ms(10), in: 1, out: 1, cost: 1})
+		list, err := db.ListCredentials(ctx, ws)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range list {
+			switch {
+			case c.ID == used.ID && (c.LastUsedAt == nil || !c.LastUsedAt.Equal(finishedAt)):
+				t.Errorf("used key: last used %v, want %v", c.LastUsedAt, finishedAt)
+			case c.ID == idle.ID && c.LastUsedAt != nil:
+				t.Errorf("idle key: last used %v, want never", c.LastUsedAt)
 			}
 		}
 	})

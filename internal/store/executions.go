@@ -138,11 +138,10 @@ func afterFinish(ctx context.Context, tx *Tx, x *krowoc.Execution) error {
 
 // afterFinishes is afterFinish for many executions at once: one event
 // each, but one write per key, per prompt and per usage rollup row however
-// many executions share it.
+// many executions share it. On Postgres those writes go as one statement
+// (afterFinishesPostgres): one round trip instead of one per key, prompt
+// and kind of usage row.
 func afterFinishes(ctx context.Context, tx *Tx, xs []*krowoc.Execution) error {
-	var creds []string
-	succeeded := map[string]int{}
-	var prompts []string
 	events, requestIDs := make([]krowoc.EventDraft, len(xs)), make([]string, len(xs))
 	for i, x := range xs {
 		events[i], requestIDs[i] = executionFinished(x), executionRequestID(ctx, x)
@@ -150,6 +149,8 @@ func afterFinishes(ctx context.Context, tx *Tx, xs []*krowoc.Execution) error {
 	if err := tx.emitAll(ctx, events, requestIDs); err != nil {
 		return err
 	}
+	var creds, prompts []string
+	succeeded := map[string]int64{}
 	for _, x := range xs {
 		if x.CredentialID != "" && !slices.Contains(creds, x.CredentialID) {
 			creds = append(creds, x.CredentialID)
@@ -161,6 +162,20 @@ func afterFinishes(ctx context.Context, tx *Tx, xs []*krowoc.Execution) error {
 			succeeded[x.PromptID]++
 		}
 	}
+	// Keys and prompts in order, like the usage rows, so that concurrent
+	// transactions lock them in the same order.
+	slices.Sort(creds)
+	slices.Sort(prompts)
+	var usage []*executionUsage
+	if !tx.skipUsage {
+		var err error
+		if usage, err = usageRows(ctx, tx, xs); err != nil {
+			return err
+		}
+	}
+	if tx.dialect == Postgres {
+		return afterFinishesPostgres(ctx, tx, creds, prompts, succeeded, usage)
+	}
 	for _, id := range creds {
 		if _, err := tx.exec(ctx, `UPDATE credentials SET last_used_at = ? WHERE id = ?`, toMillis(tx.now), id); err != nil {
 			return err
@@ -171,10 +186,13 @@ func afterFinishes(ctx context.Context, tx *Tx, xs []*krowoc.Execution) error {
 			return err
 		}
 	}
-	if tx.skipUsage {
+	if len(usage) == 0 {
 		return nil
 	}
-	return recordUsage(ctx, tx, xs)
+	if err := addRows(ctx, tx, usage); err != nil {
+		return fmt.Errorf("record usage: %w", err)
+	}
+	return nil
 }
 
 // CancelExecution records a running execution as cancelled and returns it.

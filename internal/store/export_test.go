@@ -193,3 +193,11 @@ func (db *DB) SearchIndexRows(ctx context.Context) (int, error) {
 // SetSearchCountCap makes searches count at most n matches instead of
 // SearchCountCap, so that a test can pass the cap with a few prompts.
 func (db *DB) SetSearchCountCap(n int) { db.searchCountCap = n }
+
+// UsagePending returns the most values any rollup row of a workspace holds
+// in its histograms' text since it was last compacted.
+func (db *DB) UsagePending(ctx context.Context, workspaceID string) (int64, error) {
+	var n int64
+	err := db.reader().queryRow(ctx, `SELECT COALESCE(MAX(sketch_pending), 0) FROM usage_rollups WHERE workspace_id = ?`, workspaceID).Scan(&n)
+	return n, err
+}

@@ -47,7 +47,7 @@ func (w ActivityWindow) args() []any {
 
 // bumpPromptStats counts n succeeded executions of a prompt in its
 // counters. It runs in the transaction that records them.
-func bumpPromptStats(ctx context.Context, tx *Tx, promptID string, n int) error {
+func bumpPromptStats(ctx context.Context, tx *Tx, promptID string, n int64) error {
 	if _, err := tx.exec(ctx, `UPDATE prompt_stats SET executions = executions + ?, last_executed_at = ? WHERE prompt_id = ?`,
 		n, toMillis(tx.now), promptID); err != nil {
 		return fmt.Errorf("count executions of %s: %w", promptID, err)

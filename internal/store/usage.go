@@ -37,6 +37,8 @@ const (
 	// id) rewrites its rows' histograms compactly, so each collects about
 	// this many values by string concatenation in between. Reading a
 	// counter back to decide costs more, on SQLite, than the upsert itself.
+	// On Postgres the upsert returns its rows anyway (afterFinishesPostgres),
+	// so a row is compacted once it has collected exactly this many.
 	sketchCompactOneIn = 32
 
 	// usageLateAfter is the age from which a finishing execution checks
@@ -199,13 +201,13 @@ var (
 	addDerivedErrorSQL  = errorInsertSQL(3, rollupAdd)
 )
 
-// recordUsage adds finished executions to the usage rollups: one upsert
-// of their level-0 hour rows (executions sharing a row are added up first)
-// and one of their error codes. An execution old enough to be a straggler
-// also checks whether its hour was rolled up already (recordLateUsage). A
-// running execution counts nothing. Rows are written in key order, so two
-// transactions upserting the same rows cannot deadlock.
-func recordUsage(ctx context.Context, tx *Tx, xs []*krowoc.Execution) error {
+// usageRows returns what finished executions add to the usage rollups:
+// their level-0 hour rows, executions sharing a row added up, in key
+// order, so that two transactions upserting the same rows cannot
+// deadlock. A running execution counts nothing. An execution old enough to
+// be a straggler is recorded on its own here instead, and also checks
+// whether its hour was rolled up already (recordLateUsage).
+func usageRows(ctx context.Context, tx *Tx, xs []*krowoc.Execution) ([]*executionUsage, error) {
 	var rows []*executionUsage
 	for _, x := range xs {
 		if x.Status == krowoc.ExecRunning {
@@ -216,17 +218,17 @@ func recordUsage(ctx context.Context, tx *Tx, xs []*krowoc.Execution) error {
 		u.key = hourKeyOf(x)
 		if tx.now.Sub(x.CreatedAt) >= usageLateAfter {
 			if err := u.add(ctx, tx, addHourRollupSQL, addHourErrorSQL, []usageKey{u.key}, []usageKey{u.key}); err != nil {
-				return fmt.Errorf("record usage of %s: %w", x.ID, err)
+				return nil, fmt.Errorf("record usage of %s: %w", x.ID, err)
 			}
 			if err := recordLateUsage(ctx, tx, u, u.key); err != nil {
-				return fmt.Errorf("record late usage of %s: %w", x.ID, err)
+				return nil, fmt.Errorf("record late usage of %s: %w", x.ID, err)
 			}
 			continue
 		}
 		rows = append(rows, u)
 	}
 	if len(rows) == 0 {
-		return nil
+		return nil, nil
 	}
 	slices.SortStableFunc(rows, compareUsage)
 	merged := rows[:1]
@@ -238,10 +240,7 @@ func recordUsage(ctx context.Context, tx *Tx, xs []*krowoc.Execution) error {
 		}
 		merged = append(merged, u)
 	}
-	if err := addRows(ctx, tx, merged); err != nil {
-		return fmt.Errorf("record usage: %w", err)
-	}
-	return nil
+	return merged, nil
 }
 
 // compareUsage orders usage by workspace and rollup key.
@@ -461,12 +460,17 @@ const rollupKeyWhere = `workspace_id = ? AND level = ? AND grain_hours = ? AND b
 // compactSketches rewrites a rollup's histograms compactly. The caller's
 // upsert of the row holds its lock, so no value is lost in between.
 func compactSketches(ctx context.Context, tx *Tx, workspaceID string, k usageKey) error {
-	key := []any{workspaceID, k.level, k.grain, k.bucket, k.promptID, k.version, k.model, k.credentialID}
 	var latency, ttft string
-	if err := tx.queryRow(ctx, `SELECT latency_sketch, ttft_sketch FROM usage_rollups WHERE `+rollupKeyWhere, key...).
-		Scan(&latency, &ttft); err != nil {
+	if err := tx.queryRow(ctx, `SELECT latency_sketch, ttft_sketch FROM usage_rollups WHERE `+rollupKeyWhere,
+		workspaceID, k.level, k.grain, k.bucket, k.promptID, k.version, k.model, k.credentialID).Scan(&latency, &ttft); err != nil {
 		return fmt.Errorf("read usage sketches: %w", err)
 	}
+	return writeCompactSketches(ctx, tx, workspaceID, k, latency, ttft)
+}
+
+// writeCompactSketches rewrites a rollup's histograms, read as latency and
+// ttft under the row's lock, compactly.
+func writeCompactSketches(ctx context.Context, tx *Tx, workspaceID string, k usageKey, latency, ttft string) error {
 	l, err := sketch.Parse(latency)
 	if err != nil {
 		return fmt.Errorf("usage latency sketch: %w", err)
@@ -476,7 +480,7 @@ func compactSketches(ctx context.Context, tx *Tx, workspaceID string, k usageKey
 		return fmt.Errorf("usage ttft sketch: %w", err)
 	}
 	_, err = tx.exec(ctx, `UPDATE usage_rollups SET latency_sketch = ?, ttft_sketch = ?, sketch_pending = 0 WHERE `+rollupKeyWhere,
-		append([]any{l.String(), t.String()}, key...)...)
+		l.String(), t.String(), workspaceID, k.level, k.grain, k.bucket, k.promptID, k.version, k.model, k.credentialID)
 	if err != nil {
 		return fmt.Errorf("compact usage sketches: %w", err)
 	}

@@ -593,3 +593,28 @@ func TestRecentExecutions(t *testing.T) {
 		}
 	})
 }
+
+// On Postgres the rollup upsert returns each row's count of values since
+// its last compaction, so a row is compacted exactly when it has collected
+// 32 (SQLite compacts at one finish in 32 by execution id, on average).
+func TestUsageHistogramsStayCompact(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		ws := workspace(t, db, "ada")
+		var runs []run
+		for i := range 100 {
+			x := run{at: base.Add(time.Duration(i) * time.Second), prompt: "prompt-a", model: "openai:gpt-4o", cred: "key-openai",
+				status: krowoc.ExecSucceeded, latency: ms(int64(100 + i)), ttft: ms(int64(10 + i)), in: 1, out: 1, cost: 1}
+			record(t, db, ws, x)
+			runs = append(runs, x)
+		}
+		checkUsage(t, db, ws, runs)
+		pending, err := db.UsagePending(ctx, ws)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if db.Dialect() == store.Postgres && pending != 100%32 {
+			t.Fatalf("the row holds %d values since its last compaction, want %d", pending, 100%32)
+		}
+	})
+}
