@@ -67,7 +67,7 @@ func last4(key string) string {
 
 // ListCredentials returns a workspace's credentials, oldest first.
 func (db *DB) ListCredentials(ctx context.Context, workspaceID string) ([]krowoc.Credential, error) {
-	rows, err := db.reader().query(ctx, `SELECT `+credentialColumns+` FROM credentials WHERE workspace_id = ? ORDER BY created_at, id`, workspaceID)
+	rows, err := db.lookups().query(ctx, `SELECT `+credentialColumns+` FROM credentials WHERE workspace_id = ? ORDER BY created_at, id`, workspaceID)
 	if err != nil {
 		return nil, fmt.Errorf("list credentials: %w", err)
 	}
@@ -85,7 +85,7 @@ func (db *DB) ListCredentials(ctx context.Context, workspaceID string) ([]krowoc
 
 // GetCredential returns a credential (never its key), or not_found.
 func (db *DB) GetCredential(ctx context.Context, id string) (*krowoc.Credential, error) {
-	c, err := scanCredential(db.reader().queryRow(ctx, `SELECT `+credentialColumns+` FROM credentials WHERE id = ?`, id))
+	c, err := scanCredential(db.lookups().queryRow(ctx, `SELECT `+credentialColumns+` FROM credentials WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, krowoc.NotFound("credential")
 	}
@@ -100,7 +100,7 @@ func (db *DB) GetCredential(ctx context.Context, id string) (*krowoc.Credential,
 // error whose message never contains key material.
 func (db *DB) CredentialKey(ctx context.Context, keys *secret.Keyring, id string) (string, error) {
 	var workspaceID, provider, sealed string
-	err := db.reader().queryRow(ctx, `SELECT workspace_id, provider, key_sealed FROM credentials WHERE id = ?`, id).
+	err := db.lookups().queryRow(ctx, `SELECT workspace_id, provider, key_sealed FROM credentials WHERE id = ?`, id).
 		Scan(&workspaceID, &provider, &sealed)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", krowoc.NotFound("credential")

@@ -29,8 +29,11 @@ const SQLiteFile = "krowoc.db"
 // connection so they are serialized, while reads use a pool; on Postgres both
 // are the same pool.
 type DB struct {
-	read    *sql.DB
-	write   *sql.DB
+	read  *sql.DB
+	write *sql.DB
+	// lookup is a second read pool for the few-row reads a run makes
+	// before it calls the provider (lookups); on Postgres, read again.
+	lookup  *sql.DB
 	dialect Dialect
 	counts  *countCache
 	// pg is the connection configuration on Postgres, for the job
@@ -39,7 +42,7 @@ type DB struct {
 	outbox outboxSignal
 	// readStmts and writeStmts keep SQLite's statements prepared per pool;
 	// nil on Postgres.
-	readStmts, writeStmts *stmtCache
+	readStmts, writeStmts, lookupStmts *stmtCache
 	// recorder writes live executions' records in batches (recorder.go).
 	recorder *recorder
 	// searchCountCap replaces SearchCountCap when set (tests lower it).
@@ -101,8 +104,23 @@ func openSQLite(ctx context.Context, dataDir string) (*DB, error) {
 	read.SetMaxIdleConns(conns)
 	read.SetConnMaxLifetime(0)
 
-	db := &DB{read: read, write: write, dialect: SQLite, counts: newCountCache(), Now: time.Now,
-		readStmts: newStmtCache(read), writeStmts: newStmtCache(write)}
+	// Lookups do not map the file. A connection whose file changed since
+	// its last read drops its cache, and with a mapping it also unmaps the
+	// file (munmap: about a third of such a read); a run's reads come right
+	// after the previous run's writes and touch a few pages each, which
+	// read(2) fetches for less.
+	lookup, err := sql.Open("sqlite", dsn+"&_pragma=query_only(1)")
+	if err != nil {
+		write.Close()
+		read.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	lookup.SetMaxOpenConns(conns)
+	lookup.SetMaxIdleConns(conns)
+	lookup.SetConnMaxLifetime(0)
+
+	db := &DB{read: read, write: write, lookup: lookup, dialect: SQLite, counts: newCountCache(), Now: time.Now,
+		readStmts: newStmtCache(read), writeStmts: newStmtCache(write), lookupStmts: newStmtCache(lookup)}
 	db.recorder = newRecorder(db)
 	if err := write.PingContext(ctx); err != nil {
 		db.Close()
@@ -136,7 +154,7 @@ func openPostgres(ctx context.Context, opts Options) (*DB, error) {
 		pool.Close()
 		return nil, fmt.Errorf("cannot reach the database at %s: %w", describeHost(cfg), unwrapConnectError(err))
 	}
-	db := &DB{read: pool, write: pool, dialect: Postgres, counts: newCountCache(), pg: cfg, Now: time.Now}
+	db := &DB{read: pool, write: pool, lookup: pool, dialect: Postgres, counts: newCountCache(), pg: cfg, Now: time.Now}
 	db.recorder = newRecorder(db)
 	return db, nil
 }
@@ -193,9 +211,9 @@ func (db *DB) Dialect() Dialect { return db.dialect }
 // Close closes every connection of the store.
 func (db *DB) Close() error {
 	db.recorder.close()
-	err := errors.Join(db.readStmts.close(), db.writeStmts.close(), db.write.Close())
+	err := errors.Join(db.readStmts.close(), db.writeStmts.close(), db.lookupStmts.close(), db.write.Close())
 	if db.read != db.write {
-		err = errors.Join(err, db.read.Close())
+		err = errors.Join(err, db.read.Close(), db.lookup.Close())
 	}
 	return err
 }
@@ -300,6 +318,12 @@ func (r reader) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
 }
 
 func (db *DB) reader() reader { return reader{db: db.read, dialect: db.dialect, stmts: db.readStmts} }
+
+// lookups reads a few rows by key, as a run does before it calls the
+// provider: on SQLite through the pool that does not map the file.
+func (db *DB) lookups() reader {
+	return reader{db: db.lookup, dialect: db.dialect, stmts: db.lookupStmts}
+}
 
 // DropSchema drops a Postgres schema and everything in it; tests use it to
 // clean up. It is an error on SQLite.

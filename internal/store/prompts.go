@@ -505,7 +505,7 @@ func (d Dialect) searchQuery(text string) string {
 // GetPrompt returns the prompt with the given id, including one in the
 // trash. It returns not_found when there is none.
 func (db *DB) GetPrompt(ctx context.Context, id string) (*krowoc.Prompt, error) {
-	return getPrompt(ctx, db.reader(), id)
+	return getPrompt(ctx, db.lookups(), id)
 }
 
 func getPrompt(ctx context.Context, q queryer, id string) (*krowoc.Prompt, error) {
@@ -903,7 +903,7 @@ func (db *DB) ListVersions(ctx context.Context, promptID string) ([]krowoc.Promp
 
 // GetVersion returns version n of a prompt, or not_found.
 func (db *DB) GetVersion(ctx context.Context, promptID string, n int) (*krowoc.PromptVersion, error) {
-	return getVersion(ctx, db.reader(), promptID, n)
+	return getVersion(ctx, db.lookups(), promptID, n)
 }
 
 func getVersion(ctx context.Context, q queryer, promptID string, n int) (*krowoc.PromptVersion, error) {

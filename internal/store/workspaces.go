@@ -157,7 +157,7 @@ func (db *DB) ListWorkspaces(ctx context.Context, userID string) ([]krowoc.Works
 func (db *DB) Authorize(ctx context.Context, userID, workspaceID string, action krowoc.Action) (*krowoc.Membership, error) {
 	m := &krowoc.Membership{WorkspaceID: workspaceID, UserID: userID}
 	var created int64
-	err := db.reader().queryRow(ctx, `SELECT role, created_at FROM memberships WHERE workspace_id = ? AND user_id = ?`,
+	err := db.lookups().queryRow(ctx, `SELECT role, created_at FROM memberships WHERE workspace_id = ? AND user_id = ?`,
 		workspaceID, userID).Scan(&m.Role, &created)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, krowoc.NotFound("workspace")
