@@ -9,7 +9,9 @@
 //   - concurrent: the same time to first text event while -streams streams
 //     are in flight at once, paced by the simulator so that they stay open;
 //   - memory: the server's memory per in-flight stream, with -streams
-//     streams held open.
+//     streams held open;
+//   - floor: the CPU per non-streaming run of a minimal Go server without
+//     Krowoc (floor.go), the floor under the cpu mode's figure.
 //
 // Each mode starts its own simulator and server on a fresh data folder.
 // See docs/performance.md for the method and results.
@@ -17,6 +19,7 @@
 //	go run ./bench/execbench                                  # every mode
 //	go run ./bench/execbench -mode single,cpu -requests 500
 //	go run ./bench/execbench -mode concurrent,memory -streams 500
+//	go run ./bench/execbench -mode cpu,floor -requests 2000
 package main
 
 import (
@@ -65,22 +68,30 @@ type config struct {
 func main() {
 	var cfg config
 	flag.StringVar(&cfg.bin, "bin", "bin/krowoc", "krowoc binary")
-	mode := flag.String("mode", "all", "comma-separated modes: single, cpu, concurrent, memory (or all)")
-	flag.IntVar(&cfg.requests, "requests", 500, "single, cpu: requests per measurement")
+	mode := flag.String("mode", "all", "comma-separated modes: single, cpu, concurrent, memory, floor (or all)")
+	flag.IntVar(&cfg.requests, "requests", 500, "single, cpu, floor: requests per measurement")
 	flag.IntVar(&cfg.streams, "streams", 500, "concurrent, memory: streams in flight at once")
 	flag.DurationVar(&cfg.pace, "pace", 100*time.Millisecond, "concurrent, memory: the simulator's delay between the chunks of a stream")
 	flag.DurationVar(&cfg.hold, "hold", 10*time.Second, "concurrent: how long each stream stays open (reply words = hold/pace + 1)")
 	flag.IntVar(&cfg.rounds, "rounds", 4, "concurrent: streams each of the -streams workers runs back to back; the first round ramps up and is not counted")
 	flag.IntVar(&cfg.samples, "samples", 9, "memory: samples of the server's memory per state (the median is reported)")
+	floorServe := flag.String("floor-serve", "", "internal: serve the floor mode's minimal server on this address")
 	flag.BoolVar(&cfg.tls, "upstream-tls", false, "the simulator serves HTTPS with HTTP/2, as the providers do (Krowoc trusts its certificate through SSL_CERT_FILE)")
 	flag.Parse()
+	if *floorServe != "" {
+		if err := serveFloor(*floorServe); err != nil {
+			fmt.Fprintf(os.Stderr, "execbench: floor server: %v\n", err)
+			os.Exit(1)
+		}
+		return
+	}
 
 	modes := map[string]bool{}
 	for m := range strings.SplitSeq(*mode, ",") {
 		switch m = strings.TrimSpace(m); m {
 		case "all":
-			modes["single"], modes["cpu"], modes["concurrent"], modes["memory"] = true, true, true, true
-		case "single", "cpu", "concurrent", "memory":
+			modes["single"], modes["cpu"], modes["concurrent"], modes["memory"], modes["floor"] = true, true, true, true, true
+		case "single", "cpu", "concurrent", "memory", "floor":
 			modes[m] = true
 		default:
 			fmt.Fprintf(os.Stderr, "execbench: unknown mode %q\n", m)
@@ -98,7 +109,7 @@ func main() {
 	for _, m := range []struct {
 		name string
 		run  func(config) error
-	}{{"single", runSingle}, {"cpu", runCPU}, {"concurrent", runConcurrent}, {"memory", runMemory}} {
+	}{{"single", runSingle}, {"cpu", runCPU}, {"concurrent", runConcurrent}, {"memory", runMemory}, {"floor", runFloor}} {
 		if !modes[m.name] {
 			continue
 		}
@@ -397,14 +408,17 @@ func measure(n int, f func() (time.Duration, error)) ([]time.Duration, error) {
 
 // printTTFT prints the percentiles of sorted direct and Krowoc times, and
 // of their difference (each percentile of Krowoc minus the same of direct).
-func printTTFT(d, k []time.Duration) {
+func printTTFT(d, k []time.Duration) { printTTFTVia(d, k, "krowoc") }
+
+// printTTFTVia is printTTFT for times through the server named via.
+func printTTFTVia(d, k []time.Duration, via string) {
 	fmt.Printf("  %-20s %9s %9s %9s %9s\n", "", "p50", "p95", "p99", "max")
 	row := func(name string, f func(p float64) time.Duration) {
 		fmt.Printf("  %-20s %9s %9s %9s %9s\n", name, ms(f(.5)), ms(f(.95)), ms(f(.99)), ms(f(1)))
 	}
 	row("simulator directly", func(p float64) time.Duration { return pct(d, p) })
-	row("through krowoc", func(p float64) time.Duration { return pct(k, p) })
-	row("added by krowoc", func(p float64) time.Duration { return pct(k, p) - pct(d, p) })
+	row("through "+via, func(p float64) time.Duration { return pct(k, p) })
+	row("added by "+via, func(p float64) time.Duration { return pct(k, p) - pct(d, p) })
 }
 
 // pct is the p-th percentile of sorted d (nearest rank).

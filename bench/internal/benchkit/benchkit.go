@@ -31,20 +31,34 @@ func Start(bin string, env ...string) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	env = append([]string{"KROWOC_ENV=production", "KROWOC_LOG_LEVEL=error", "KROWOC_RUNS_PER_MINUTE=0"}, env...)
+	s, err := StartProcess(func(addr string) []string { return []string{bin, "serve", "--dir", dir, "--http", addr} }, env...)
+	if err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	s.dir = dir
+	return s, nil
+}
+
+// StartProcess runs the command args(addr) returns, with extra
+// environment, for a server that listens on addr, and waits until its
+// /api/ready answers 200.
+func StartProcess(args func(addr string) []string, env ...string) (*Server, error) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
 	}
 	addr := l.Addr().String()
 	l.Close()
-	cmd := exec.Command(bin, "serve", "--dir", dir, "--http", addr)
-	cmd.Env = append(append(os.Environ(), "KROWOC_ENV=production", "KROWOC_LOG_LEVEL=error",
-		"KROWOC_RUNS_PER_MINUTE=0"), env...)
+	argv := args(addr)
+	cmd := exec.Command(argv[0], argv[1:]...)
+	cmd.Env = append(os.Environ(), env...)
 	cmd.Stderr = os.Stderr
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}
-	s := &Server{Base: "http://" + addr, cmd: cmd, dir: dir,
+	s := &Server{Base: "http://" + addr, cmd: cmd,
 		Client: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}}
 	for start := time.Now(); ; time.Sleep(20 * time.Millisecond) {
 		if resp, err := s.Client.Get(s.Base + "/api/ready"); err == nil {
@@ -64,7 +78,9 @@ func Start(bin string, env ...string) (*Server, error) {
 func (s *Server) Stop() {
 	_ = s.cmd.Process.Signal(os.Interrupt)
 	_ = s.cmd.Wait()
-	os.RemoveAll(s.dir)
+	if s.dir != "" {
+		os.RemoveAll(s.dir)
+	}
 }
 
 // Pid is the server's process id.
