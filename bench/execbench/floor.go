@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/openai/openai-go/v3"
 	"github.com/openai/openai-go/v3/option"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/krowoc/krowoc/bench/internal/benchkit"
 	"github.com/krowoc/krowoc/internal/llmsim"
@@ -95,6 +97,38 @@ func runFloor(cfg config) error {
 		fmt.Println(row)
 	}
 	fmt.Println("  (server CPU: user+system per run, from /proc)")
+	return floorMemory(cfg, exe)
+}
+
+// floorMemory measures each kind of floor server's memory per stream held
+// open, as the memory mode does for Krowoc.
+func floorMemory(cfg config, exe string) error {
+	if err := checkFiles(cfg.streams); err != nil {
+		return err
+	}
+	words := int(memoryHold/cfg.pace) + 1
+	sim := llmsim.NewServer(llmsim.Options{APIKey: key, Pace: cfg.pace, Reply: pacedReply(words)})
+	defer sim.Close()
+	for _, kind := range []string{"net/http", "sdk", "provider"} {
+		srv, err := benchkit.StartProcess(func(addr string) []string { return []string{exe, "-floor-serve", addr} },
+			floorKindEnv+"="+kind, floorUpstreamEnv+"="+sim.OpenAIBaseURL())
+		if err != nil {
+			return err
+		}
+		fmt.Printf("\nfloor, %s: memory with %d streams held open (each %d chunks %s apart)", kind, cfg.streams, words, cfg.pace)
+		err = measureMemory(cfg, memoryTarget{srv: srv, request: func(ctx context.Context, warm bool) *http.Request {
+			body := floorBody
+			if warm {
+				body = `{"model":"gpt-4o-mini","prompt":"` + warmText + `"}`
+			}
+			req, _ := http.NewRequestWithContext(ctx, "POST", srv.Base+"/stream", strings.NewReader(body))
+			return req
+		}})
+		srv.Stop()
+		if err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
@@ -201,6 +235,7 @@ func serveFloor(addr string) error {
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /api/ready", func(http.ResponseWriter, *http.Request) {})
+	mux.Handle("GET /metrics", promhttp.Handler())
 	mux.HandleFunc("POST /run", func(w http.ResponseWriter, r *http.Request) {
 		var in struct{ Model, Prompt string }
 		if err := json.NewDecoder(r.Body).Decode(&in); err != nil {

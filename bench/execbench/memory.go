@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/krowoc/krowoc/bench/internal/benchkit"
 	"github.com/krowoc/krowoc/internal/llmsim"
 )
 
@@ -26,7 +27,14 @@ type memory struct {
 var memoryMetrics = []string{"go_memstats_heap_inuse_bytes", "go_memstats_heap_alloc_bytes",
 	"go_memstats_stack_inuse_bytes", "go_goroutines", "go_gc_duration_seconds_count"}
 
-func (b *bench) memory() (memory, error) {
+// memoryTarget is a server whose memory per stream is measured: its
+// process, and a streaming request to it (warm: a short one, to warm up).
+type memoryTarget struct {
+	srv     *benchkit.Server
+	request func(ctx context.Context, warm bool) *http.Request
+}
+
+func (b memoryTarget) memory() (memory, error) {
 	rss, err := b.srv.RSS()
 	if err != nil {
 		return memory{}, err
@@ -43,7 +51,7 @@ func (b *bench) memory() (memory, error) {
 type memorySamples []memory
 
 // sampleMemory takes n samples every apart, calling check before each.
-func (b *bench) sampleMemory(n int, every time.Duration, check func() error) (memorySamples, error) {
+func (b memoryTarget) sampleMemory(n int, every time.Duration, check func() error) (memorySamples, error) {
 	var all memorySamples
 	for i := range n {
 		if i > 0 {
@@ -96,6 +104,18 @@ func runMemory(cfg config) error {
 		return err
 	}
 	defer b.close()
+	fmt.Printf("server memory with %d streams held open (each %d chunks %s apart)", cfg.streams, words, cfg.pace)
+	return measureMemory(cfg, memoryTarget{srv: b.srv, request: func(ctx context.Context, warm bool) *http.Request {
+		if warm {
+			return b.krowocRequest(ctx, b.warmID)
+		}
+		return b.krowocRequest(ctx, b.promptID)
+	}})
+}
+
+// measureMemory is runMemory's measurement of target, whose streams stay
+// open for memoryHold.
+func measureMemory(cfg config, b memoryTarget) error {
 	tr := &http.Transport{MaxIdleConnsPerHost: cfg.streams + 64}
 	defer tr.CloseIdleConnections()
 	c := &http.Client{Transport: tr}
@@ -110,7 +130,7 @@ func runMemory(cfg config) error {
 		return err
 	}
 	for i := 0; i < 2000; i++ {
-		if _, err := stream(c, b.krowocRequest(context.Background(), b.warmID), krowocText, nil); err != nil {
+		if _, err := stream(c, b.request(context.Background(), true), krowocText, nil); err != nil {
 			return err
 		}
 		if i >= 50 && i%10 == 0 {
@@ -155,7 +175,7 @@ func runMemory(cfg config) error {
 		done.Go(func() {
 			time.Sleep(time.Until(opened.Add(time.Duration(i) * time.Second / time.Duration(cfg.streams))))
 			var once sync.Once
-			ttft, err := stream(c, b.krowocRequest(ctx, b.promptID), krowocText, func() {
+			ttft, err := stream(c, b.request(ctx, false), krowocText, func() {
 				open.Add(1)
 				once.Do(ready.Done)
 			})
@@ -201,8 +221,7 @@ func runMemory(cfg config) error {
 	}
 
 	n := float64(cfg.streams)
-	fmt.Printf("server memory with %d streams held open (each %d chunks %s apart); median of %d samples %s apart\n",
-		cfg.streams, words, cfg.pace, cfg.samples, every)
+	fmt.Printf("; median of %d samples %s apart\n", cfg.samples, every)
 	fmt.Printf("  %-34s %12s %12s %12s %12s\n", "", "idle before", "in flight", "per stream", "idle after")
 	row := func(name string, stat func(memorySamples, func(memory) float64) float64, f func(memory) float64) {
 		i, h := stat(idle, f), stat(held, f)
