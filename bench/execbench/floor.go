@@ -97,7 +97,60 @@ func runFloor(cfg config) error {
 		fmt.Println(row)
 	}
 	fmt.Println("  (server CPU: user+system per run, from /proc)")
+	if err := floorConcurrent(cfg, exe); err != nil {
+		return err
+	}
 	return floorMemory(cfg, exe)
+}
+
+// floorConcurrent times the first text event with cfg.streams streams in
+// flight, as the concurrent mode does for Krowoc: straight to the
+// simulator, then through the net/http and the SDK floor servers (the
+// provider layer measured as the SDK in the other floors).
+func floorConcurrent(cfg config, exe string) error {
+	if err := checkFiles(cfg.streams); err != nil {
+		return err
+	}
+	words := int(cfg.hold/cfg.pace) + 1
+	sim := llmsim.NewServer(llmsim.Options{APIKey: key, Pace: cfg.pace, Reply: pacedReply(words)})
+	defer sim.Close()
+	var dials atomic.Int64
+	tr := &http.Transport{MaxIdleConnsPerHost: cfg.streams + 64}
+	defer tr.CloseIdleConnections()
+	c := &http.Client{Transport: tr}
+	direct := func() (time.Duration, error) {
+		req, _ := http.NewRequest("POST", sim.OpenAIBaseURL()+"/chat/completions", strings.NewReader(directBody))
+		req.Header.Set("Authorization", "Bearer "+key)
+		req.Header.Set("Content-Type", "application/json")
+		return stream(c, req, directText, nil)
+	}
+	var d phase
+	for _, kind := range []string{"net/http", "sdk"} {
+		srv, err := benchkit.StartProcess(func(addr string) []string { return []string{exe, "-floor-serve", addr} },
+			floorKindEnv+"="+kind, floorUpstreamEnv+"="+sim.OpenAIBaseURL())
+		if err != nil {
+			return err
+		}
+		b := &bench{sim: sim, srv: srv}
+		if d.ttft == nil {
+			d = b.runPhase(cfg, &dials, direct)
+			tr.CloseIdleConnections()
+		}
+		f := b.runPhase(cfg, &dials, func() (time.Duration, error) {
+			req, _ := http.NewRequest("POST", srv.Base+"/stream", strings.NewReader(floorBody))
+			return stream(c, req, krowocText, nil)
+		})
+		tr.CloseIdleConnections()
+		srv.Stop()
+		if len(d.ttft) == 0 || len(f.ttft) == 0 {
+			return fmt.Errorf("no stream succeeded (direct: %v; floor: %v)", d.firstErr, f.firstErr)
+		}
+		fmt.Printf("\nfloor, %s: time to first text event, %d streams in flight at once (as the concurrent mode; %d and %d counted)\n",
+			kind, cfg.streams, len(d.ttft), len(f.ttft))
+		printTTFTVia(d.ttft, f.ttft, "floor")
+		fmt.Printf("  server CPU per stream through the floor: %s (%d chunks each)\n", f.serverCPU/time.Duration(f.streams), words)
+	}
+	return nil
 }
 
 // floorMemory measures each kind of floor server's memory per stream held
