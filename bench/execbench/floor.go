@@ -43,18 +43,20 @@ const (
 )
 
 func runFloor(cfg config) error {
-	sim := llmsim.NewServer(llmsim.Options{APIKey: key})
+	arrivals := make(chan time.Time, 1)
+	sim := llmsim.NewServer(llmsim.Options{APIKey: key, Reply: noteArrival(arrivals)})
 	defer sim.Close()
 	exe, err := os.Executable()
 	if err != nil {
 		return err
 	}
 	c := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
+	var directSplit split
 	direct := func() (time.Duration, error) {
 		req, _ := http.NewRequest("POST", sim.OpenAIBaseURL()+"/chat/completions", strings.NewReader(directBody))
 		req.Header.Set("Authorization", "Bearer "+key)
 		req.Header.Set("Content-Type", "application/json")
-		return stream(c, req, directText, nil)
+		return directSplit.stream(c, req, directText, arrivals)
 	}
 	var cpuRows []string
 	for _, kind := range []string{"net/http", "sdk", "provider"} {
@@ -63,16 +65,19 @@ func runFloor(cfg config) error {
 		if err != nil {
 			return err
 		}
+		var floorSplit split
 		viaFloor := func() (time.Duration, error) {
 			req, _ := http.NewRequest("POST", srv.Base+"/stream", strings.NewReader(floorBody))
-			return stream(c, req, krowocText, nil)
+			return floorSplit.stream(c, req, krowocText, arrivals)
 		}
+		directSplit = split{}
 		d, err := measure(cfg.requests, direct)
 		if err == nil {
 			var f []time.Duration
 			if f, err = measure(cfg.requests, viaFloor); err == nil {
 				fmt.Printf("floor, %s: time to first text event, one stream at a time (n=%d after 20 warm-up)\n", kind, cfg.requests)
 				printTTFTVia(d, f, "floor")
+				printSplit(directSplit, floorSplit, "floor")
 				fmt.Println()
 			}
 		}

@@ -287,31 +287,87 @@ func stream(c *http.Client, req *http.Request, isText func([]byte) bool, first f
 	return ttft, nil
 }
 
-// runSingle times the first text event of one stream at a time.
+// runSingle times the first text event of one stream at a time, and
+// splits each time at the moment the simulator has the request (split).
 func runSingle(cfg config) error {
-	b, err := setup(cfg, llmsim.Options{})
+	arrivals := make(chan time.Time, 1)
+	b, err := setup(cfg, llmsim.Options{Reply: noteArrival(arrivals)})
 	if err != nil {
 		return err
 	}
 	defer b.close()
 	c := &http.Client{Transport: b.transport(&http.Transport{MaxIdleConnsPerHost: 64})}
-	direct := func() (time.Duration, error) {
-		return stream(c, b.directRequest(context.Background()), directText, nil)
-	}
-	viaKrowoc := func() (time.Duration, error) {
-		return stream(c, b.krowocRequest(context.Background(), b.promptID), krowocText, nil)
-	}
-	d, err := measure(cfg.requests, direct)
+	var direct, krowoc split
+	d, err := measure(cfg.requests, func() (time.Duration, error) {
+		return direct.stream(c, b.directRequest(context.Background()), directText, arrivals)
+	})
 	if err != nil {
 		return err
 	}
-	k, err := measure(cfg.requests, viaKrowoc)
+	k, err := measure(cfg.requests, func() (time.Duration, error) {
+		return krowoc.stream(c, b.krowocRequest(context.Background(), b.promptID), krowocText, arrivals)
+	})
 	if err != nil {
 		return err
 	}
 	fmt.Printf("time to first text event, one stream at a time (n=%d after 20 warm-up)\n", cfg.requests)
 	printTTFT(d, k)
+	printSplit(direct, krowoc, "krowoc")
 	return nil
+}
+
+// noteArrival is a simulator Reply (its default one) that also sends the
+// time each request arrived on arrivals, when there is room.
+func noteArrival(arrivals chan time.Time) func(string, string, []llmsim.Turn) string {
+	return func(_, _ string, turns []llmsim.Turn) string {
+		select {
+		case arrivals <- time.Now():
+		default:
+		}
+		return "Echo: " + turns[len(turns)-1].Text
+	}
+}
+
+// split is a series of first text events, each split at the moment the
+// simulator had the request: the way in (for Krowoc: routing,
+// authentication, the reads and building the provider call) and the way
+// out (the first chunk back to the client).
+type split struct{ in, out []time.Duration }
+
+// stream streams req one at a time, as stream does, and notes the split
+// of its first text event (noteArrival sends to arrivals).
+func (s *split) stream(c *http.Client, req *http.Request, isText func([]byte) bool, arrivals chan time.Time) (time.Duration, error) {
+	select {
+	case <-arrivals:
+	default:
+	}
+	start := time.Now()
+	ttft, err := stream(c, req, isText, nil)
+	if err != nil {
+		return 0, err
+	}
+	select {
+	case at := <-arrivals:
+		s.in, s.out = append(s.in, at.Sub(start)), append(s.out, ttft-at.Sub(start))
+	default:
+		return 0, fmt.Errorf("%s: the simulator did not see the request", req.URL.Path)
+	}
+	return ttft, nil
+}
+
+// printSplit prints the median way in and way out, the 20 warm-up streams
+// left out.
+func printSplit(direct, via split, name string) {
+	median := func(d []time.Duration) time.Duration {
+		d = slices.Clone(d[min(20, len(d)-1):])
+		slices.Sort(d)
+		return pct(d, .5)
+	}
+	dIn, dOut, vIn, vOut := median(direct.in), median(direct.out), median(via.in), median(via.out)
+	fmt.Printf("  split where the simulator has the request, p50 of each:   way in   way out\n")
+	fmt.Printf("  %-20s %35s %9s\n", "simulator directly", ms(dIn), ms(dOut))
+	fmt.Printf("  %-20s %35s %9s\n", "through "+name, ms(vIn), ms(vOut))
+	fmt.Printf("  %-20s %35s %9s\n", "added by "+name, ms(vIn-dIn), ms(vOut-dOut))
 }
 
 // runCPU reads the server's CPU time around non-streaming executions.
