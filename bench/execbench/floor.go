@@ -10,7 +10,6 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -191,44 +190,10 @@ func floorMemory(cfg config, exe string) error {
 }
 
 func floorRun(srv *benchkit.Server, requests, clients int) (cpu, wall time.Duration, err error) {
-	run := func() error {
+	return cpuPerRequest(srv, requests, clients, func() error {
 		_, err := srv.Do("POST", "/run", "", floorBody)
 		return err
-	}
-	for range 20 {
-		if err := run(); err != nil {
-			return 0, 0, err
-		}
-	}
-	cpuBefore, err := srv.CPUTime()
-	if err != nil {
-		return 0, 0, err
-	}
-	start := time.Now()
-	var next atomic.Int64
-	var failed atomic.Value
-	var wg sync.WaitGroup
-	for range clients {
-		wg.Go(func() {
-			for next.Add(1) <= int64(requests) {
-				if err := run(); err != nil {
-					failed.Store(err)
-					return
-				}
-			}
-		})
-	}
-	wg.Wait()
-	if err, _ := failed.Load().(error); err != nil {
-		return 0, 0, err
-	}
-	elapsed := time.Since(start)
-	cpuAfter, err := srv.CPUTime()
-	if err != nil {
-		return 0, 0, err
-	}
-	n := time.Duration(requests)
-	return (cpuAfter - cpuBefore) / n, elapsed / n, nil
+	})
 }
 
 // serveFloor is the child process of the floor mode: it serves /run on

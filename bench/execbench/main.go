@@ -403,16 +403,22 @@ func cpuRun(cfg config, latency time.Duration, clients int) (cpu, wall time.Dura
 		return 0, 0, err
 	}
 	defer b.close()
-	exec := func() error {
+	return cpuPerRequest(b.srv, cfg.requests, clients, func() error {
 		_, err := b.srv.Post("/api/v1/prompts/"+b.promptID+"/executions", b.token, `{"model":"openai:gpt-4o-mini"}`, "id")
 		return err
-	}
+	})
+}
+
+// cpuPerRequest sends requests requests with send, from clients clients at
+// once after 20 to warm up, and returns srv's CPU time and the wall time
+// per request.
+func cpuPerRequest(srv *benchkit.Server, requests, clients int, send func() error) (cpu, wall time.Duration, err error) {
 	for range 20 {
-		if err := exec(); err != nil {
+		if err := send(); err != nil {
 			return 0, 0, err
 		}
 	}
-	cpuBefore, err := b.srv.CPUTime()
+	cpuBefore, err := srv.CPUTime()
 	if err != nil {
 		return 0, 0, err
 	}
@@ -422,8 +428,8 @@ func cpuRun(cfg config, latency time.Duration, clients int) (cpu, wall time.Dura
 	var wg sync.WaitGroup
 	for range clients {
 		wg.Go(func() {
-			for next.Add(1) <= int64(cfg.requests) {
-				if err := exec(); err != nil {
+			for next.Add(1) <= int64(requests) {
+				if err := send(); err != nil {
 					errs <- err
 					return
 				}
@@ -436,11 +442,11 @@ func cpuRun(cfg config, latency time.Duration, clients int) (cpu, wall time.Dura
 		return 0, 0, err
 	}
 	elapsed := time.Since(start)
-	cpuAfter, err := b.srv.CPUTime()
+	cpuAfter, err := srv.CPUTime()
 	if err != nil {
 		return 0, 0, err
 	}
-	n := time.Duration(cfg.requests)
+	n := time.Duration(requests)
 	return (cpuAfter - cpuBefore) / n, elapsed / n, nil
 }
 
